@@ -1,0 +1,45 @@
+# MetaChat — the two commands are `make dev` and `make test`.
+# Each installs what a fresh machine lacks (npm packages, Debian packages, the
+# Go-built servers) before doing its job.
+
+SHELL := bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+NPM_STAMP := node_modules/.metachat-installed
+
+.PHONY: help deps servers dev test check test-unit test-int bench clean-cache
+
+help:
+	@echo "make dev        bring up the platform locally (Ctrl-C stops it)"
+	@echo "make test       type-check, lint, format check, unit and integration tests"
+	@echo "make bench      benchmarks with baselines, side by side"
+	@echo "make servers    build the Go-built test servers into the cache (idempotent)"
+
+$(NPM_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+deps: $(NPM_STAMP)
+	@e2e/testenv/install-system-deps.sh
+
+servers: deps
+	@e2e/testenv/build-servers.sh all >/dev/null
+
+dev: servers
+	@npx tsx e2e/testenv/dev.ts
+
+check: deps
+	npm run --silent typecheck
+	npm run --silent lint
+	npm run --silent format:check
+
+test-unit: deps
+	npm run --silent test:unit
+
+test-int: servers
+	npm run --silent test:int
+
+test: check test-unit test-int
+
+clean-cache:
+	rm -rf "$${METACHAT_CACHE_DIR:-$$HOME/.cache/metachat}"

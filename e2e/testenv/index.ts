@@ -1,0 +1,92 @@
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort } from './ports.js';
+import { startFerretDB, type MongoDetails } from './servers/ferretdb.js';
+import { startKube, type KubeDetails } from './servers/kube.js';
+import { startNats, type NatsDetails } from './servers/nats.js';
+import { startRedis, type RedisDetails } from './servers/redis.js';
+import type { RunningServer, ServerSlot } from './servers/slot.js';
+
+export type { KubeDetails, MongoDetails, NatsDetails, RedisDetails };
+
+export const serverNames = ['kube', 'mongo', 'nats', 'redis'] as const;
+export type ServerName = (typeof serverNames)[number];
+
+export interface TestEnv {
+  kube?: KubeDetails;
+  mongo?: MongoDetails;
+  nats?: NatsDetails;
+  redis?: RedisDetails;
+  /** The directory holding every server's data and log files. */
+  dir: string;
+  stop(): Promise<void>;
+}
+
+export interface TestEnvOptions {
+  servers?: readonly ServerName[];
+  /** Fixed ports (for `make dev`); free loopback ports are picked otherwise. */
+  ports?: Partial<Record<ServerName, number>>;
+  /** A directory to keep data in; a fresh temporary one, removed on stop, otherwise. */
+  dir?: string;
+  timeoutMs?: number;
+}
+
+const starters: { [K in ServerName]: (slot: ServerSlot) => Promise<RunningServer<NonNullable<TestEnv[K]>>> } =
+  {
+    kube: startKube,
+    mongo: startFerretDB,
+    nats: startNats,
+    redis: startRedis,
+  };
+
+/**
+ * Starts the real servers MetaChat runs on, on loopback, waits until each is
+ * ready and hands back how to reach them. If any fails, the others are stopped
+ * and the error names the server and why.
+ */
+export async function startTestEnv(options: TestEnvOptions = {}): Promise<TestEnv> {
+  const names = options.servers ?? serverNames;
+  const temporary = options.dir === undefined;
+  const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'metachat-testenv-'));
+  const timeoutMs = options.timeoutMs ?? 60_000;
+
+  const running: RunningServer<unknown>[] = [];
+  const stopServers = () => Promise.all(running.map((server) => server.stop()));
+  const stop = async () => {
+    await stopServers();
+    if (temporary && !process.env.METACHAT_KEEP_TESTENV) rmSync(dir, { recursive: true, force: true });
+  };
+
+  const env: TestEnv = { dir, stop };
+  const results = await Promise.allSettled(
+    names.map(async (name) => {
+      const serverDir = join(dir, name);
+      mkdirSync(serverDir, { recursive: true });
+      const port = options.ports?.[name] ?? (await freePort());
+      const server = await starters[name]({ port, dir: serverDir, timeoutMs });
+      running.push(server);
+      (env as unknown as Record<ServerName, unknown>)[name] = server.details;
+    }),
+  );
+  const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failure) {
+    await stopServers(); // the directory stays: the error points at its logs
+    throw failure.reason;
+  }
+  return env;
+}
+
+/** Parses a comma-separated list such as "nats,redis" into server names. */
+export function parseServerList(list: string): ServerName[] {
+  const names = list
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const name of names) {
+    if (!(serverNames as readonly string[]).includes(name)) {
+      throw new Error(`unknown test server "${name}"; known: ${serverNames.join(', ')}`);
+    }
+  }
+  return names as ServerName[];
+}

@@ -1,0 +1,38 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { MongoClient } from 'mongodb';
+import { goServerBinary } from '../binaries.js';
+import { startProcess, waitUntilReady } from '../process.js';
+import type { RunningServer, ServerSlot } from './slot.js';
+
+export interface MongoDetails {
+  /** A MongoDB connection string; FerretDB speaks the MongoDB wire protocol. */
+  url: string;
+  port: number;
+}
+
+/** FerretDB v1 (Go-built) on a SQLite directory. */
+export async function startFerretDB(slot: ServerSlot): Promise<RunningServer<MongoDetails>> {
+  const dataDir = join(slot.dir, 'sqlite');
+  mkdirSync(dataDir, { recursive: true });
+  const proc = startProcess({
+    name: 'ferretdb',
+    command: goServerBinary('ferretdb'),
+    args: ['-listen-addr', `127.0.0.1:${slot.port}`, '-sqlite-url', `file:${dataDir}/`],
+    logFile: join(slot.dir, 'ferretdb.log'),
+  });
+  const url = `mongodb://127.0.0.1:${slot.port}/`;
+  await waitUntilReady(proc, () => pingMongo(url), slot.timeoutMs);
+  return { details: { url, port: slot.port }, stop: () => proc.stop() };
+}
+
+async function pingMongo(url: string): Promise<boolean> {
+  const client = new MongoClient(url, { serverSelectionTimeoutMS: 500, connectTimeoutMS: 500 });
+  try {
+    await client.connect();
+    const reply = await client.db('admin').command({ ping: 1 });
+    return reply.ok === 1;
+  } finally {
+    await client.close();
+  }
+}
