@@ -1,0 +1,134 @@
+import { MongoServerError, type Collection, type Db } from 'mongodb';
+import type { CommandResult, DomainEvent } from './types.js';
+
+/** An event as stored: the domain event plus where it belongs and what caused it. */
+export interface StoredEvent {
+  /** `<stream>#<version>`: deterministic, so re-publishing it de-duplicates in JetStream. */
+  _id: string;
+  /** `<actorType>/<actorId>`. */
+  stream: string;
+  actorType: string;
+  actorId: string;
+  version: number;
+  partition: number;
+  type: string;
+  data: DomainEvent;
+  commandId: string;
+  /** The accepted command's reply, on the last event the command produced. */
+  reply?: unknown;
+  at: number;
+}
+
+export interface Snapshot {
+  _id: string;
+  version: number;
+  state: unknown;
+  /** Results of the newest commands, so retries stay idempotent across a snapshot (objects: FerretDB has no nested arrays). */
+  recent: { commandId: string; result: CommandResult }[];
+  at: number;
+}
+
+export class ConcurrencyError extends Error {
+  override name = 'ConcurrencyError';
+  constructor(
+    readonly stream: string,
+    readonly expectedVersion: number,
+  ) {
+    super(`stream ${stream} moved past version ${expectedVersion}`);
+  }
+}
+
+/** FerretDB on SQLite answers concurrent writers with SQLITE_BUSY; such errors pass if retried. */
+export function isTransient(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  return err.name === 'MongoNetworkError' || /SQLITE_BUSY|database is locked/.test(err.message);
+}
+
+export async function retryTransient<T>(work: () => Promise<T>, attempts = 8): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (err) {
+      if (attempt >= attempts || !isTransient(err)) throw err;
+      await new Promise((resolve) =>
+        setTimeout(resolve, Math.min(200, 5 * 2 ** attempt) * (0.5 + Math.random())),
+      );
+    }
+  }
+}
+
+export const streamName = (actorType: string, actorId: string) => `${actorType}/${actorId}`;
+export const eventId = (stream: string, version: number) => `${stream}#${version}`;
+
+/**
+ * Events and snapshots in MongoDB. Appends are optimistic: the unique
+ * (stream, version) index and the deterministic _id refuse a second writer of
+ * the same version. Uses only what MongoDB and FerretDB v1 both support (no
+ * transactions), and no multi-document updates (see ADR 0002). Whether an
+ * event reached JetStream is not recorded here: the JetStream event stream
+ * itself answers it (see PartitionWorker's recovery on activation).
+ */
+export class EventStore {
+  readonly events: Collection<StoredEvent>;
+  readonly snapshots: Collection<Snapshot>;
+
+  constructor(db: Db) {
+    this.events = db.collection<StoredEvent>('events');
+    this.snapshots = db.collection<Snapshot>('snapshots');
+  }
+
+  async ensureIndexes(): Promise<void> {
+    await this.events.createIndex({ stream: 1, version: 1 }, { unique: true, name: 'stream_version' });
+  }
+
+  /**
+   * Appends events after `expectedVersion`. Throws ConcurrencyError when
+   * another writer got there first; nothing of this batch is then stored,
+   * because the first event already collides.
+   */
+  async append(events: StoredEvent[], expectedVersion: number): Promise<void> {
+    if (events.length === 0) return;
+    const first = events[0]!;
+    if (first.version !== expectedVersion + 1)
+      throw new Error('append: versions must follow expectedVersion');
+    try {
+      // A retry after a write that did land collides with it: reported as a conflict,
+      // the turn reloads and finds its own events, answering the commands as duplicates.
+      await retryTransient(() => this.events.insertMany(events, { ordered: true }));
+    } catch (err) {
+      if (err instanceof MongoServerError && err.code === 11000) {
+        throw new ConcurrencyError(first.stream, expectedVersion);
+      }
+      throw err;
+    }
+  }
+
+  /** Events of one stream after `afterVersion`, in order. */
+  readStream(stream: string, afterVersion = 0): Promise<StoredEvent[]> {
+    return retryTransient(() =>
+      this.events
+        .find({ stream, version: { $gt: afterVersion } })
+        .sort({ version: 1 })
+        .toArray(),
+    );
+  }
+
+  loadSnapshot(stream: string): Promise<Snapshot | null> {
+    return retryTransient(() => this.snapshots.findOne({ _id: stream }));
+  }
+
+  /** Keeps the newest snapshot; an older one never overwrites a newer. */
+  async saveSnapshot(snapshot: Snapshot): Promise<void> {
+    const { _id, ...fields } = snapshot;
+    try {
+      await this.snapshots.updateOne(
+        { _id, version: { $lt: snapshot.version } },
+        { $set: fields },
+        { upsert: true },
+      );
+    } catch (err) {
+      // A newer snapshot exists: the upsert collided with it, which is what we want.
+      if (!(err instanceof MongoServerError && err.code === 11000)) throw err;
+    }
+  }
+}

@@ -1,0 +1,58 @@
+// A small actor type for the runtime's tests and benchmark: a counter that
+// adds amounts until closed. Written the way business actors are: pure.
+import { reject, type ActorType, type Rejection } from '../types.js';
+
+export interface CounterState {
+  total: number;
+  adds: number;
+  closed: boolean;
+}
+export type CounterCommand = { type: 'add'; amount: number } | { type: 'close' } | { type: 'explode' };
+export type CounterEvent = { type: 'Added'; amount: number } | { type: 'Closed' };
+
+function parseCommand(raw: unknown): CounterCommand | Rejection {
+  const c = raw as Partial<Record<string, unknown>> | null;
+  if (typeof c !== 'object' || c === null) return reject('invalid_command', 'command must be an object');
+  if (c.type === 'add') {
+    if (!Number.isInteger(c.amount) || (c.amount as number) < 1 || (c.amount as number) > 1000) {
+      return reject('invalid_command', 'amount must be a whole number from 1 to 1000');
+    }
+    return { type: 'add', amount: c.amount as number };
+  }
+  if (c.type === 'close' || c.type === 'explode') return { type: c.type };
+  return reject('invalid_command', 'type must be add, close or explode');
+}
+
+function parseEvent(raw: unknown): CounterEvent | Rejection {
+  const e = raw as Partial<Record<string, unknown>> | null;
+  if (e?.type === 'Added' && typeof e.amount === 'number') return { type: 'Added', amount: e.amount };
+  if (e?.type === 'Closed') return { type: 'Closed' };
+  return reject('invalid_event', 'not a counter event');
+}
+
+export function counterType(
+  name = 'counter',
+): ActorType<CounterState, CounterCommand, CounterEvent, { type: 'state' }, { total: number }> {
+  return {
+    name,
+    initialState: () => ({ total: 0, adds: 0, closed: false }),
+    parseCommand,
+    parseEvent,
+    decide(state, command) {
+      if (command.type === 'explode') throw new Error('the explode command always throws');
+      if (state.closed) return reject('closed', 'the counter is closed');
+      return command.type === 'add' ? [{ type: 'Added', amount: command.amount }] : [{ type: 'Closed' }];
+    },
+    evolve(state, event) {
+      return event.type === 'Added'
+        ? { ...state, total: state.total + event.amount, adds: state.adds + 1 }
+        : { ...state, closed: true };
+    },
+    reply: (state) => ({ total: state.total }),
+    parseQuery: (raw) =>
+      (raw as { type?: unknown } | null)?.type === 'state'
+        ? { type: 'state' }
+        : reject('invalid_query', 'unknown query'),
+    query: (state) => state,
+  };
+}

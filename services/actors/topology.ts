@@ -1,0 +1,75 @@
+import { RetentionPolicy, type JetStreamManager } from '@nats-io/jetstream';
+import { Kvm, type KV } from '@nats-io/kv';
+import type { NatsConnection } from '@nats-io/transport-node';
+
+// Names of everything the runtime keeps on NATS, in one place.
+
+export const subjects = {
+  /** A command for one actor: its mailbox, on the type's command stream. */
+  command: (type: string, partition: number, actorId: string) => `actor.cmd.${type}.${partition}.${actorId}`,
+  partitionCommands: (type: string, partition: number) => `actor.cmd.${type}.${partition}.>`,
+  /** An event an actor emitted, on the type's event stream. */
+  event: (type: string, actorId: string) => `actor.evt.${type}.${actorId}`,
+  allEvents: (type: string) => `actor.evt.${type}.>`,
+  /** Where the result of a command is announced (core NATS). */
+  reply: (commandId: string) => `actor.reply.${commandId}`,
+  /** Requests to whichever replica owns a partition: results of past commands, queries. */
+  control: (type: string, partition: number) => `actor.ctl.${type}.${partition}`,
+  parked: (type: string) => `actor.parked.${type}`,
+};
+
+export const streams = {
+  commands: (type: string) => `ACTOR_CMD_${type.toUpperCase()}`,
+  events: (type: string) => `ACTOR_EVT_${type.toUpperCase()}`,
+  parked: 'ACTOR_PARKED',
+};
+
+export const consumerName = (type: string, partition: number) => `cmd-${type}-p${partition}`;
+export const leaseBucket = (type: string) => `actor_leases_${type}`;
+
+export interface TopologyOptions {
+  /** How long JetStream remembers a Nats-Msg-Id to drop a re-sent command or event. */
+  duplicateWindowMs: number;
+}
+
+const ns = (ms: number) => ms * 1_000_000;
+
+/** Creates (or updates) the streams an actor type needs. Idempotent. */
+export async function ensureStreams(
+  jsm: JetStreamManager,
+  type: string,
+  options: TopologyOptions,
+): Promise<void> {
+  const wanted = [
+    {
+      name: streams.commands(type),
+      subjects: [`actor.cmd.${type}.>`],
+      retention: RetentionPolicy.Workqueue,
+      duplicate_window: ns(options.duplicateWindowMs),
+    },
+    {
+      name: streams.events(type),
+      subjects: [subjects.allEvents(type)],
+      retention: RetentionPolicy.Limits,
+      duplicate_window: ns(options.duplicateWindowMs),
+    },
+    { name: streams.parked, subjects: ['actor.parked.>'], retention: RetentionPolicy.Limits },
+  ];
+  for (const config of wanted) {
+    try {
+      await jsm.streams.info(config.name);
+      await jsm.streams.update(config.name, config);
+    } catch {
+      await jsm.streams.add(config).catch(async (err: unknown) => {
+        // Another replica created it a moment ago.
+        await jsm.streams.info(config.name).catch(() => {
+          throw err;
+        });
+      });
+    }
+  }
+}
+
+export function leaseKv(nc: NatsConnection, type: string, ttlMs: number): Promise<KV> {
+  return new Kvm(nc).create(leaseBucket(type), { history: 1, ttl: ttlMs });
+}
