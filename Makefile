@@ -41,5 +41,8 @@ test-int: servers
 
 test: check test-unit test-int
 
+bench: servers
+	npx tsx bench/actors.bench.ts
+
 clean-cache:
 	rm -rf "$${METACHAT_CACHE_DIR:-$$HOME/.cache/metachat}"

@@ -49,8 +49,18 @@ export class ActorCell {
     this.recent = new RecentCommands(deps.recentLimit);
   }
 
-  /** Activation: the newest snapshot, then every event after it. */
-  static async load(actorId: string, deps: CellDeps): Promise<ActorCell> {
+  /**
+   * Activation: the newest snapshot, then the events after it. With
+   * `publishedVersion` (the last version on JetStream) the event read is
+   * skipped when the snapshot already covers it, or when there is neither
+   * snapshot nor published event (a new actor). Reading events is the costly
+   * part on FerretDB (a collection scan), and a passivated actor leaves a
+   * snapshot of its last version, so most activations read no events.
+   * Should events exist that were stored but never published, the first
+   * append collides with them and the caller reloads with `publishedVersion`
+   * undefined, which always reads.
+   */
+  static async load(actorId: string, deps: CellDeps, publishedVersion?: number): Promise<ActorCell> {
     const cell = new ActorCell(actorId, deps);
     const snapshot = await deps.store.loadSnapshot(cell.stream);
     if (snapshot) {
@@ -60,7 +70,9 @@ export class ActorCell {
         cell.recent.set(commandId, result);
       }
     }
-    cell.applyStored(await deps.store.readStream(cell.stream, cell.version));
+    if (publishedVersion === undefined || publishedVersion > cell.version) {
+      cell.applyStored(await deps.store.readStream(cell.stream, cell.version));
+    }
     return cell;
   }
 

@@ -4,6 +4,8 @@ import type { Db } from 'mongodb';
 import type { Registry } from 'prom-client';
 import type { Logger } from '../kit/log.js';
 import { EventStore } from './event-store.js';
+import { GroupCommit } from './group-commit.js';
+import { SnapshotWriter } from './snapshot-writer.js';
 import { PartitionLeases } from './leases.js';
 import { createActorMetrics } from './metrics.js';
 import { PartitionWorker, type RuntimeSettings } from './partition-worker.js';
@@ -61,6 +63,8 @@ export class ActorHost {
     const store = new EventStore(db);
     await store.ensureIndexes();
     const metrics = createActorMetrics(registry);
+    const appends = new GroupCommit(store);
+    const snapshots = new SnapshotWriter(store, log);
     const leases = new Map<string, PartitionLeases>();
     const workers = new Map<string, PartitionWorker>();
     const host = new ActorHost(leases, workers);
@@ -82,6 +86,8 @@ export class ActorHost {
               js,
               jsm,
               store,
+              appends,
+              snapshots,
               settings: options.settings,
               metrics,
               log: typeLog,

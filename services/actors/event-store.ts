@@ -116,19 +116,4 @@ export class EventStore {
   loadSnapshot(stream: string): Promise<Snapshot | null> {
     return retryTransient(() => this.snapshots.findOne({ _id: stream }));
   }
-
-  /** Keeps the newest snapshot; an older one never overwrites a newer. */
-  async saveSnapshot(snapshot: Snapshot): Promise<void> {
-    const { _id, ...fields } = snapshot;
-    try {
-      await this.snapshots.updateOne(
-        { _id, version: { $lt: snapshot.version } },
-        { $set: fields },
-        { upsert: true },
-      );
-    } catch (err) {
-      // A newer snapshot exists: the upsert collided with it, which is what we want.
-      if (!(err instanceof MongoServerError && err.code === 11000)) throw err;
-    }
-  }
 }

@@ -19,6 +19,8 @@ import {
   toPublished,
 } from './envelope.js';
 import { ConcurrencyError, type EventStore, type StoredEvent } from './event-store.js';
+import type { GroupCommit } from './group-commit.js';
+import type { SnapshotWriter } from './snapshot-writer.js';
 import type { ActorMetrics } from './metrics.js';
 import { consumerName, streams, subjects } from './topology.js';
 import { isRejection, type AnyActorType, type CommandResult } from './types.js';
@@ -47,6 +49,9 @@ export interface WorkerDeps {
   js: JetStreamClient;
   jsm: JetStreamManager;
   store: EventStore;
+  /** Shared by every partition of the replica: one insert in flight at a time. */
+  appends: GroupCommit;
+  snapshots: SnapshotWriter;
   settings: RuntimeSettings;
   metrics: ActorMetrics;
   log: Logger;
@@ -66,9 +71,14 @@ interface Slot {
   /** The batch of the turn in progress. */
   turn: Pending[];
   busy: boolean;
+  /** Set after a failed turn: the next activation reads every stored event. */
+  fullLoad?: boolean;
   cell?: ActorCell;
   loading?: Promise<ActorCell>;
 }
+
+/** Command results kept in a snapshot: enough for retries of the last moments, small enough to rewrite often. */
+const snapshotRecentLimit = 256;
 
 class LeaseLostError extends Error {
   override name = 'LeaseLostError';
@@ -154,10 +164,24 @@ export class PartitionWorker {
     await this.#consuming;
     this.#control?.unsubscribe();
     await this.#inFlight.drained();
+    // Snapshots let the next owner activate these actors without reading their events.
+    for (const slot of this.#slots.values()) {
+      if (slot.cell && slot.cell.version > slot.cell.snapshotVersion) this.#snapshot(slot.cell);
+    }
+    await this.deps.snapshots.flushed();
     // Commands still queued were never acked: JetStream redelivers them to the next owner.
     for (const slot of this.#slots.values()) for (const p of slot.queue) p.msg.nak();
     this.deps.metrics.active.dec({ type: this.deps.type.name }, this.activeCount);
     this.#slots.clear();
+  }
+
+  /** The version of the newest event of an actor on JetStream (0 when none): one direct get. */
+  async #publishedVersion(actorId: string): Promise<number> {
+    const { jsm, type } = this.deps;
+    const last = await jsm.streams
+      .getMessage(streams.events(type.name), { last_by_subj: subjects.event(type.name, actorId) })
+      .catch(() => null);
+    return Number(last?.header.get('Metachat-Version') || 0);
   }
 
   /**
@@ -166,12 +190,8 @@ export class PartitionWorker {
    * publish. Such a turn never acked its commands, so they come back and
    * activate the actor here before anything else runs.
    */
-  async #publishMissing(cell: ActorCell): Promise<void> {
-    const { jsm, type, store, metrics, log, partition } = this.deps;
-    const last = await jsm.streams
-      .getMessage(streams.events(type.name), { last_by_subj: subjects.event(type.name, cell.actorId) })
-      .catch(() => null);
-    const published = Number(last?.header.get('Metachat-Version') || 0);
+  async #publishMissing(cell: ActorCell, published: number): Promise<void> {
+    const { type, store, metrics, log, partition } = this.deps;
     if (published >= cell.version) return;
     const missing = await store.readStream(cell.stream, published);
     await this.#publishEvents(missing);
@@ -238,33 +258,38 @@ export class PartitionWorker {
     }
   }
 
+  /**
+   * One turn of one actor: decide the batch, append its events, answer the
+   * callers (the events are durable now), publish the events, and only then
+   * ack the commands. A crash or failed publish before the ack brings the
+   * commands back; the actor is re-activated, #publishMissing sends what is
+   * stored, and the commands are answered again as duplicates.
+   */
   async #turn(slot: Slot, batch: Pending[]): Promise<void> {
-    const { store, type, metrics, settings } = this.deps;
+    const { type, metrics, settings } = this.deps;
     if (!this.deps.holdsLease()) throw new LeaseLostError('lease not held');
     const cell = await this.#cellOf(slot);
     const decision = cell.decide(batch.map((p) => p.incoming));
     if (decision.events.length > 0) {
       if (!this.deps.holdsLease()) throw new LeaseLostError('lease lost before append');
-      await store.append(decision.events, cell.version);
+      await this.deps.appends.append(decision.events);
     }
     cell.commit(decision);
     metrics.batchSize.observe({ type: type.name }, batch.length);
 
+    const now = Date.now();
+    for (const { incoming, result, duplicate } of decision.outcomes) {
+      this.#reply(incoming.commandId, result);
+      metrics.commands.inc({ type: type.name, outcome: duplicate ? 'duplicate' : result.status });
+      metrics.commandSeconds.observe({ type: type.name }, (now - incoming.at) / 1000);
+    }
     if (decision.events.length > 0) {
-      // A failed publish fails the turn: its commands come back, the actor is
-      // re-activated and #publishMissing sends what is stored.
       await this.#publishEvents(decision.events);
       if (cell.version - cell.snapshotVersion >= settings.snapshotEvery) this.#snapshot(cell);
     }
 
     const byMsg = new Map(batch.map((p) => [p.incoming, p.msg]));
-    const now = Date.now();
-    for (const { incoming, result, duplicate } of decision.outcomes) {
-      this.#reply(incoming.commandId, result);
-      byMsg.get(incoming)!.ack();
-      metrics.commands.inc({ type: type.name, outcome: duplicate ? 'duplicate' : result.status });
-      metrics.commandSeconds.observe({ type: type.name }, (now - incoming.at) / 1000);
-    }
+    for (const { incoming } of decision.outcomes) byMsg.get(incoming)!.ack();
     for (const incoming of decision.poison) {
       this.#reply(incoming.commandId, {
         status: 'rejected',
@@ -288,39 +313,33 @@ export class PartitionWorker {
     // commands back in order, with what queued behind them, for a clean retry.
     slot.cell = undefined;
     slot.loading = undefined;
+    slot.fullLoad = true;
     for (const p of [...batch, ...slot.queue.splice(0)])
       p.msg.nak(err instanceof LeaseLostError ? undefined : 200);
   }
 
   #cellOf(slot: Slot): Promise<ActorCell> {
     if (slot.cell) return Promise.resolve(slot.cell);
-    if (!slot.loading) {
-      const { type, store, partition, settings, metrics } = this.deps;
-      slot.loading = ActorCell.load(slot.actorId, {
-        type,
-        store,
-        partition,
-        recentLimit: settings.recentLimit,
-        onBadEvent: (event, reason) => void this.#parkEvent(event, reason),
-      })
-        .then(async (cell) => {
-          await this.#publishMissing(cell);
-          return cell;
-        })
-        .then(
-          (cell) => {
-            slot.cell = cell;
-            slot.loading = undefined;
-            metrics.active.inc({ type: type.name });
-            return cell;
-          },
-          (err: unknown) => {
-            slot.loading = undefined;
-            throw err;
-          },
-        );
-    }
+    slot.loading ??= this.#activate(slot).finally(() => (slot.loading = undefined));
     return slot.loading;
+  }
+
+  async #activate(slot: Slot): Promise<ActorCell> {
+    const { type, store, partition, settings, metrics } = this.deps;
+    const published = await this.#publishedVersion(slot.actorId);
+    const deps = {
+      type,
+      store,
+      partition,
+      recentLimit: settings.recentLimit,
+      onBadEvent: (event: StoredEvent, reason: string) => void this.#parkEvent(event, reason),
+    };
+    const cell = await ActorCell.load(slot.actorId, deps, slot.fullLoad ? undefined : published);
+    await this.#publishMissing(cell, published);
+    slot.cell = cell;
+    slot.fullLoad = false;
+    metrics.active.inc({ type: type.name });
+    return cell;
   }
 
   async #publishEvents(events: StoredEvent[]): Promise<void> {
@@ -339,21 +358,15 @@ export class PartitionWorker {
   }
 
   #snapshot(cell: ActorCell): void {
-    const { type, store, settings, log } = this.deps;
-    const version = cell.version;
-    cell.snapshotVersion = version;
-    const state = type.toSnapshot ? type.toSnapshot(cell.state) : cell.state;
-    void this.#inFlight.track(() =>
-      store
-        .saveSnapshot({
-          _id: cell.stream,
-          version,
-          state,
-          recent: cell.recent.newest(settings.recentLimit),
-          at: Date.now(),
-        })
-        .catch((err: unknown) => log.warn('snapshot failed', { stream: cell.stream, error: err })),
-    );
+    const { type, snapshots, settings } = this.deps;
+    cell.snapshotVersion = cell.version;
+    snapshots.save({
+      _id: cell.stream,
+      version: cell.version,
+      state: type.toSnapshot ? type.toSnapshot(cell.state) : cell.state,
+      recent: cell.recent.newest(Math.min(settings.recentLimit, snapshotRecentLimit)),
+      at: Date.now(),
+    });
   }
 
   #reply(commandId: string, result: CommandResult): void {
@@ -427,10 +440,11 @@ export class PartitionWorker {
     let active = this.activeCount;
     const evict = (slot: Slot) => {
       this.#slots.delete(slot.actorId);
-      if (slot.cell) {
-        active--;
-        metrics.active.dec({ type: type.name });
-      }
+      if (!slot.cell) return;
+      // A snapshot at the last version lets the next activation skip reading events.
+      if (slot.cell.version > slot.cell.snapshotVersion) this.#snapshot(slot.cell);
+      active--;
+      metrics.active.dec({ type: type.name });
     };
     for (const slot of idle) if (!slot.cell || now - slot.cell.lastUsed > settings.idleMs) evict(slot);
     if (active > settings.maxActivePerPartition) {

@@ -1,45 +1,17 @@
 import { expect } from 'chai';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { startServiceProcess, type ServiceProcess } from '../../e2e/testenv/service-process.js';
 
 const fixture = fileURLToPath(new URL('./testdata/slow-service.ts', import.meta.url));
 
-interface Started {
-  child: ChildProcess;
-  lines: Record<string, unknown>[];
-  opsPort: number;
-  apiPort: number;
-}
-
-/** Starts the fixture service as a real process and waits for both its ports. */
-async function startFixture(): Promise<Started> {
-  const child = spawn(process.execPath, ['--import', 'tsx', fixture], {
-    env: { ...process.env, OPS_PORT: '0', SHUTDOWN_TIMEOUT: '10s' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const lines: Record<string, unknown>[] = [];
-  const ports: Record<string, number> = {};
-  await new Promise<void>((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`fixture exited early (${code})`)));
-    createInterface({ input: child.stdout! }).on('line', (text) => {
-      const line = JSON.parse(text) as Record<string, unknown>;
-      lines.push(line);
-      if (line.message === 'ops endpoints listening') ports.ops = line.port as number;
-      if (line.message === 'api listening') ports.api = line.port as number;
-      if (ports.ops && ports.api) resolve();
-    });
-  });
-  return { child, lines, opsPort: ports.ops!, apiPort: ports.api! };
-}
-
 describe('service lifecycle (real process)', () => {
-  let service: Started;
+  let service: ServiceProcess;
+  let apiPort: number;
   before(async () => {
-    service = await startFixture();
+    service = await startServiceProcess(fixture, { SHUTDOWN_TIMEOUT: '10s' });
+    apiPort = (await service.waitForLog((l) => l.message === 'api listening')).port as number;
   });
-  after(() => service?.child.kill('SIGKILL'));
+  after(() => service?.kill());
 
   it('serves /healthz, /readyz and Prometheus /metrics on the ops port', async () => {
     const base = `http://127.0.0.1:${service.opsPort}`;
@@ -53,6 +25,7 @@ describe('service lifecycle (real process)', () => {
   });
 
   it('logs JSON lines with the trace keys', () => {
+    expect(service.lines.length).to.be.at.least(3);
     for (const line of service.lines) {
       expect(line).to.include.keys('timestamp', 'level', 'service', 'trace_id', 'correlation_id', 'span_id');
       expect(line.service).to.equal('slow');
@@ -60,10 +33,9 @@ describe('service lifecycle (real process)', () => {
   });
 
   it('on SIGTERM turns not-ready, finishes the request in flight, then exits 0', async () => {
-    const inFlight = fetch(`http://127.0.0.1:${service.apiPort}/work?ms=1000`);
+    const inFlight = fetch(`http://127.0.0.1:${apiPort}/work?ms=1000`);
     await new Promise((resolve) => setTimeout(resolve, 150));
-    const exited = once(service.child, 'exit');
-    service.child.kill('SIGTERM');
+    const exitCode = service.stop();
     await new Promise((resolve) => setTimeout(resolve, 150));
 
     const readyWhileDraining = await fetch(`http://127.0.0.1:${service.opsPort}/readyz`);
@@ -71,8 +43,7 @@ describe('service lifecycle (real process)', () => {
     const response = await inFlight;
     expect(response.status).to.equal(200);
     expect(await response.json()).to.deep.equal({ waited: 1000 });
-    const [code] = await exited;
-    expect(code).to.equal(0);
+    expect(await exitCode).to.equal(0);
     expect(service.lines.map((l) => l.message)).to.include.members(['shutting down', 'stopped']);
   });
 });

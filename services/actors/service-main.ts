@@ -1,0 +1,79 @@
+import { connect } from '@nats-io/transport-node';
+import { MongoClient } from 'mongodb';
+import { hostname } from 'node:os';
+import { setting } from '../kit/config.js';
+import type { ServiceContext, StartedService } from '../kit/service.js';
+import { ActorHost, defaultHostOptions } from './actor-host.js';
+import type { AnyActorType } from './types.js';
+
+const d = defaultHostOptions;
+
+/** Settings of every service that hosts actors. */
+export const actorHostSettings = {
+  natsUrl: setting.url('NATS_URL', { protocols: ['nats', 'tls'], default: 'nats://127.0.0.1:4222' }),
+  mongoUrl: setting.url('MONGO_URL', {
+    protocols: ['mongodb', 'mongodb+srv'],
+    description: 'MongoDB connection string',
+  }),
+  mongoDb: setting.string('MONGO_DB', { default: 'metachat' }),
+  replicaId: setting.string('REPLICA_ID', { default: `${hostname()}-${process.pid}` }),
+  partitions: setting.int('ACTOR_PARTITIONS', { default: d.partitions, min: 1, max: 1024 }),
+  leaseTtlMs: setting.duration('ACTOR_LEASE_TTL', { default: d.leaseTtlMs }),
+  ackWaitMs: setting.duration('ACTOR_ACK_WAIT', { default: d.settings.ackWaitMs }),
+  idleMs: setting.duration('ACTOR_IDLE', { default: d.settings.idleMs }),
+  snapshotEvery: setting.int('ACTOR_SNAPSHOT_EVERY', { default: d.settings.snapshotEvery, min: 1 }),
+};
+
+export type ActorHostConfig = {
+  [K in keyof typeof actorHostSettings]: ReturnType<(typeof actorHostSettings)[K]['parse']>;
+};
+
+/**
+ * Connects to NATS and MongoDB and hosts the given actor types: the start
+ * function of a service whose work is actors. Stopping finishes the turns in
+ * progress, hands the partitions back and closes the connections.
+ */
+export async function startActorHost(
+  config: ActorHostConfig,
+  types: AnyActorType[],
+  ctx: ServiceContext,
+): Promise<StartedService & { host: ActorHost }> {
+  const nc = await connect({ servers: config.natsUrl, name: config.replicaId });
+  const mongo = await MongoClient.connect(config.mongoUrl);
+  const host = await ActorHost.start({
+    nc,
+    db: mongo.db(config.mongoDb),
+    types,
+    log: ctx.log,
+    registry: ctx.metrics,
+    options: {
+      ...d,
+      replicaId: config.replicaId,
+      partitions: config.partitions,
+      leaseTtlMs: config.leaseTtlMs,
+      settings: {
+        ...d.settings,
+        ackWaitMs: config.ackWaitMs,
+        idleMs: config.idleMs,
+        snapshotEvery: config.snapshotEvery,
+      },
+    },
+  });
+  return {
+    host,
+    checks: [
+      {
+        name: 'nats',
+        check: () => {
+          if (nc.isClosed()) throw new Error('NATS connection closed');
+        },
+      },
+      { name: 'mongodb', check: async () => void (await mongo.db('admin').command({ ping: 1 })) },
+    ],
+    async stop() {
+      await host.stop();
+      await nc.drain();
+      await mongo.close();
+    },
+  };
+}
