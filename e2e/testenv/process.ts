@@ -1,5 +1,4 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import { createWriteStream, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -36,12 +35,17 @@ export function startProcess(options: StartOptions): ManagedProcess {
   });
   child.stdout?.pipe(log);
   child.stderr?.pipe(log);
+  // Resolves once the process is gone *and* its output is in the log file,
+  // so an error message can quote the log's last lines.
   const exited = new Promise<number | null>((resolve) => {
+    const finish = (code: number | null) => {
+      log.end(() => resolve(code));
+    };
     child.once('error', (err) => {
       log.write(`\n[testenv] could not start ${options.command}: ${err.message}\n`);
-      resolve(null);
+      finish(null);
     });
-    child.once('exit', (code, signal) => resolve(code ?? (signal ? 128 : null)));
+    child.once('close', (code, signal) => finish(code ?? (signal ? 128 : null)));
   });
   let running = true;
   void exited.then(() => {
@@ -58,10 +62,6 @@ export function startProcess(options: StartOptions): ManagedProcess {
       const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
       await exited;
       clearTimeout(timer);
-      if (!log.closed) {
-        log.end();
-        await once(log, 'close').catch(() => undefined);
-      }
     },
   };
 }

@@ -1,0 +1,79 @@
+// The chat room's vocabulary: commands a room accepts, events it records,
+// and the state folded from them. Sequence numbers are the room actor's
+// versions: every event has one, gap-free, so clients resume by sequence.
+
+export const roomLimits = {
+  nameMax: 100,
+  textMax: 4000,
+  emojiMax: 32,
+  /**
+   * Newest messages whose author, deletion and reactions the room keeps, so
+   * they can be edited, deleted and reacted to; older ones are final. Bounded
+   * so the state (copied on every event, written in snapshots) stays small.
+   */
+  trackedMessages: 2_000,
+  membersMax: 10_000,
+};
+
+export type RoomKind = 'group' | 'direct';
+export type Visibility = 'public' | 'private';
+export type Role = 'owner' | 'member';
+
+export type RoomCommand =
+  | { type: 'create'; by: string; kind: 'group'; name: string; visibility: Visibility; members: string[] }
+  | { type: 'create'; by: string; kind: 'direct'; peer: string }
+  | { type: 'join'; by: string }
+  | { type: 'leave'; by: string }
+  | { type: 'invite'; by: string; user: string }
+  | { type: 'remove'; by: string; user: string }
+  | { type: 'send'; by: string; text: string }
+  | { type: 'edit'; by: string; seq: number; text: string }
+  | { type: 'delete'; by: string; seq: number }
+  | { type: 'react'; by: string; seq: number; emoji: string; on: boolean };
+
+export type RoomEvent =
+  | { type: 'RoomCreated'; kind: RoomKind; name: string; visibility: Visibility; by: string; at: number }
+  | { type: 'MemberJoined'; user: string; role: Role; at: number }
+  | { type: 'MemberInvited'; user: string; by: string; at: number }
+  | { type: 'MemberLeft'; user: string; at: number }
+  | { type: 'MemberRemoved'; user: string; by: string; at: number }
+  | { type: 'MessageSent'; author: string; text: string; at: number }
+  | { type: 'MessageEdited'; target: number; text: string; by: string; at: number }
+  | { type: 'MessageDeleted'; target: number; by: string; at: number }
+  | { type: 'ReactionAdded'; target: number; emoji: string; by: string; at: number }
+  | { type: 'ReactionRemoved'; target: number; emoji: string; by: string; at: number };
+
+export interface TrackedMessage {
+  author: string;
+  deleted: boolean;
+  /** emoji → users who reacted with it */
+  reactions: Record<string, string[]>;
+}
+
+export interface RoomState {
+  created: boolean;
+  kind: RoomKind;
+  name: string;
+  visibility: Visibility;
+  members: Record<string, Role>;
+  invited: Record<string, true>;
+  /** The sequence the next event will get. */
+  nextSeq: number;
+  /** The newest messages by sequence (as strings: state is JSON), oldest dropped past the limit. */
+  messages: Record<string, TrackedMessage>;
+  messageCount: number;
+  lastActivityAt: number;
+}
+
+export const emptyRoom = (): RoomState => ({
+  created: false,
+  kind: 'group',
+  name: '',
+  visibility: 'private',
+  members: {},
+  invited: {},
+  nextSeq: 1,
+  messages: {},
+  messageCount: 0,
+  lastActivityAt: 0,
+});

@@ -1,0 +1,142 @@
+import { reject, type Rejection } from '../actors/types.js';
+import { roomLimits, type RoomCommand, type RoomEvent } from './room-model.js';
+
+// Untrusted JSON in, a well-formed command or a rejection out. Unknown fields
+// are refused, strings must be strings (no operator objects), sizes are bounded.
+
+export const userIdPattern = /^[A-Za-z0-9_-]{1,64}$/;
+
+class Invalid extends Error {}
+
+type Raw = Record<string, unknown>;
+
+function only(raw: Raw, allowed: string[]): void {
+  const extra = Object.keys(raw).filter((k) => !allowed.includes(k));
+  if (extra.length > 0) throw new Invalid(`unknown field${extra.length > 1 ? 's' : ''}: ${extra.join(', ')}`);
+}
+
+function userId(value: unknown, field: string): string {
+  if (typeof value !== 'string' || !userIdPattern.test(value))
+    throw new Invalid(`${field} must be a user id`);
+  return value;
+}
+
+// Control characters other than tab and newline make no sense in chat text.
+// eslint-disable-next-line no-control-regex
+const controlChars = /[\u0000-\u0008\u000b-\u001f\u007f]/;
+
+function text(value: unknown, field: string, max: number): string {
+  if (typeof value !== 'string') throw new Invalid(`${field} must be a string`);
+  const trimmed = value.trim();
+  if (trimmed.length === 0) throw new Invalid(`${field} must not be empty`);
+  if ([...trimmed].length > max) throw new Invalid(`${field} must be at most ${max} characters`);
+  if (controlChars.test(trimmed)) throw new Invalid(`${field} must not contain control characters`);
+  return trimmed;
+}
+
+function seq(value: unknown): number {
+  if (!Number.isSafeInteger(value) || (value as number) < 1)
+    throw new Invalid('seq must be a positive whole number');
+  return value as number;
+}
+
+function emoji(value: unknown): string {
+  if (
+    typeof value !== 'string' ||
+    value.length === 0 ||
+    value.length > roomLimits.emojiMax ||
+    /\s/.test(value)
+  ) {
+    throw new Invalid(`emoji must be 1-${roomLimits.emojiMax} characters without spaces`);
+  }
+  return value;
+}
+
+function parse(raw: Raw): RoomCommand {
+  const by = userId(raw.by, 'by');
+  switch (raw.type) {
+    case 'create': {
+      if (raw.kind === 'direct') {
+        only(raw, ['type', 'by', 'kind', 'peer']);
+        const peer = userId(raw.peer, 'peer');
+        if (peer === by) throw new Invalid('a direct conversation needs two different users');
+        return { type: 'create', by, kind: 'direct', peer };
+      }
+      if (raw.kind !== 'group') throw new Invalid('kind must be group or direct');
+      only(raw, ['type', 'by', 'kind', 'name', 'visibility', 'members']);
+      const visibility = raw.visibility ?? 'private';
+      if (visibility !== 'public' && visibility !== 'private')
+        throw new Invalid('visibility must be public or private');
+      const members = raw.members ?? [];
+      if (!Array.isArray(members) || members.length > 100)
+        throw new Invalid('members must be a list of at most 100 user ids');
+      return {
+        type: 'create',
+        by,
+        kind: 'group',
+        name: text(raw.name, 'name', roomLimits.nameMax),
+        visibility,
+        members: members.map((m, i) => userId(m, `members[${i}]`)),
+      };
+    }
+    case 'join':
+    case 'leave':
+      only(raw, ['type', 'by']);
+      return { type: raw.type, by };
+    case 'invite':
+    case 'remove':
+      only(raw, ['type', 'by', 'user']);
+      return { type: raw.type, by, user: userId(raw.user, 'user') };
+    case 'send':
+      only(raw, ['type', 'by', 'text']);
+      return { type: 'send', by, text: text(raw.text, 'text', roomLimits.textMax) };
+    case 'edit':
+      only(raw, ['type', 'by', 'seq', 'text']);
+      return { type: 'edit', by, seq: seq(raw.seq), text: text(raw.text, 'text', roomLimits.textMax) };
+    case 'delete':
+      only(raw, ['type', 'by', 'seq']);
+      return { type: 'delete', by, seq: seq(raw.seq) };
+    case 'react':
+      only(raw, ['type', 'by', 'seq', 'emoji', 'on']);
+      if (raw.on !== undefined && typeof raw.on !== 'boolean') throw new Invalid('on must be true or false');
+      return { type: 'react', by, seq: seq(raw.seq), emoji: emoji(raw.emoji), on: raw.on !== false };
+    default:
+      throw new Invalid('type must be one of create, join, leave, invite, remove, send, edit, delete, react');
+  }
+}
+
+export function parseRoomCommand(raw: unknown): RoomCommand | Rejection {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    return reject('invalid_command', 'a command must be a JSON object');
+  }
+  try {
+    return parse(raw as Raw);
+  } catch (err) {
+    if (err instanceof Invalid) return reject('invalid_command', err.message);
+    throw err;
+  }
+}
+
+const eventFields: Record<RoomEvent['type'], Record<string, 'string' | 'number'>> = {
+  RoomCreated: { kind: 'string', name: 'string', visibility: 'string', by: 'string', at: 'number' },
+  MemberJoined: { user: 'string', role: 'string', at: 'number' },
+  MemberInvited: { user: 'string', by: 'string', at: 'number' },
+  MemberLeft: { user: 'string', at: 'number' },
+  MemberRemoved: { user: 'string', by: 'string', at: 'number' },
+  MessageSent: { author: 'string', text: 'string', at: 'number' },
+  MessageEdited: { target: 'number', text: 'string', by: 'string', at: 'number' },
+  MessageDeleted: { target: 'number', by: 'string', at: 'number' },
+  ReactionAdded: { target: 'number', emoji: 'string', by: 'string', at: 'number' },
+  ReactionRemoved: { target: 'number', emoji: 'string', by: 'string', at: 'number' },
+};
+
+/** Checks a stored event's shape before it is folded; a bad one is skipped and parked by the runtime. */
+export function parseRoomEvent(raw: unknown): RoomEvent | Rejection {
+  const e = raw as Raw | null;
+  const fields = typeof e?.type === 'string' ? eventFields[e.type as RoomEvent['type']] : undefined;
+  if (!e || !fields) return reject('invalid_event', 'unknown room event type');
+  for (const [field, kind] of Object.entries(fields)) {
+    if (typeof e[field] !== kind) return reject('invalid_event', `${e.type}.${field} must be a ${kind}`);
+  }
+  return e as unknown as RoomEvent;
+}

@@ -1,0 +1,197 @@
+import { expect } from 'chai';
+import { isRejection } from '../actors/types.js';
+import { roomActor, decideRoom, evolveRoom } from './room.js';
+import { emptyRoom, roomLimits, type RoomEvent, type RoomState } from './room-model.js';
+
+const at = 1_700_000_000_000;
+
+/** Given these events, when this (raw, untrusted) command: the events, or the rejection code. */
+function when(given: RoomEvent[], raw: unknown): RoomEvent[] | string {
+  const state = given.reduce(evolveRoom, emptyRoom());
+  const command = roomActor.parseCommand(raw);
+  if (isRejection(command)) return command.code;
+  const decided = decideRoom(state, command, at);
+  return isRejection(decided) ? decided.code : decided;
+}
+
+const fold = (events: RoomEvent[]): RoomState => events.reduce(evolveRoom, emptyRoom());
+const created: RoomEvent[] = [
+  { type: 'RoomCreated', kind: 'group', name: 'Diary club', visibility: 'private', by: 'ann', at },
+  { type: 'MemberJoined', user: 'ann', role: 'owner', at },
+  { type: 'MemberJoined', user: 'bob', role: 'member', at },
+];
+const withMessage: RoomEvent[] = [...created, { type: 'MessageSent', author: 'bob', text: 'hi', at }]; // seq 4
+
+describe('room rules', () => {
+  describe('creating', () => {
+    it('creates a group room with its creator as owner and the listed members', () => {
+      expect(
+        when([], { type: 'create', by: 'ann', kind: 'group', name: ' Diary club ', members: ['bob', 'ann'] }),
+      ).to.deep.equal(created);
+    });
+
+    it('creates a direct conversation of exactly the two users', () => {
+      expect(when([], { type: 'create', by: 'ann', kind: 'direct', peer: 'bob' })).to.deep.equal([
+        { type: 'RoomCreated', kind: 'direct', name: '', visibility: 'private', by: 'ann', at },
+        { type: 'MemberJoined', user: 'ann', role: 'member', at },
+        { type: 'MemberJoined', user: 'bob', role: 'member', at },
+      ]);
+      expect(when([], { type: 'create', by: 'ann', kind: 'direct', peer: 'ann' })).to.equal(
+        'invalid_command',
+      );
+    });
+
+    it('refuses to create a room twice and to act in a room that does not exist', () => {
+      expect(when(created, { type: 'create', by: 'x', kind: 'group', name: 'again' })).to.equal(
+        'room_exists',
+      );
+      expect(when([], { type: 'send', by: 'ann', text: 'hello?' })).to.equal('room_not_found');
+    });
+  });
+
+  describe('membership', () => {
+    it('lets the invited join a private room, and nobody else', () => {
+      expect(when(created, { type: 'join', by: 'cat' })).to.equal('forbidden');
+      const invited: RoomEvent[] = [...created, { type: 'MemberInvited', user: 'cat', by: 'bob', at }];
+      expect(when(invited, { type: 'join', by: 'cat' })).to.deep.equal([
+        { type: 'MemberJoined', user: 'cat', role: 'member', at },
+      ]);
+      expect(
+        fold([...invited, { type: 'MemberJoined', user: 'cat', role: 'member', at }]).invited,
+      ).to.deep.equal({});
+    });
+
+    it('lets anyone join a public room once', () => {
+      const open = [{ ...created[0]!, visibility: 'public' } as RoomEvent, ...created.slice(1)];
+      expect(when(open, { type: 'join', by: 'dan' })).to.deep.equal([
+        { type: 'MemberJoined', user: 'dan', role: 'member', at },
+      ]);
+      expect(when(open, { type: 'join', by: 'bob' })).to.equal('already_member');
+    });
+
+    it('keeps a direct conversation closed to third parties', () => {
+      const dm = when([], { type: 'create', by: 'ann', kind: 'direct', peer: 'bob' }) as RoomEvent[];
+      expect(when(dm, { type: 'invite', by: 'ann', user: 'cat' })).to.equal('forbidden');
+      expect(when(dm, { type: 'join', by: 'cat' })).to.equal('forbidden');
+    });
+
+    it('lets only owners remove, never an owner', () => {
+      expect(when(created, { type: 'remove', by: 'bob', user: 'ann' })).to.equal('forbidden');
+      expect(when(created, { type: 'remove', by: 'ann', user: 'bob' })).to.deep.equal([
+        { type: 'MemberRemoved', user: 'bob', by: 'ann', at },
+      ]);
+      expect(when(created, { type: 'remove', by: 'ann', user: 'zed' })).to.equal('not_member');
+    });
+
+    it('keeps the last owner from leaving others behind', () => {
+      expect(when(created, { type: 'leave', by: 'ann' })).to.equal('last_owner');
+      expect(when(created, { type: 'leave', by: 'bob' })).to.deep.equal([
+        { type: 'MemberLeft', user: 'bob', at },
+      ]);
+      expect(
+        when([...created, { type: 'MemberLeft', user: 'bob', at }], { type: 'leave', by: 'ann' }),
+      ).to.deep.equal([{ type: 'MemberLeft', user: 'ann', at }]);
+    });
+  });
+
+  describe('messages', () => {
+    it('lets members post and refuses everyone else', () => {
+      expect(when(created, { type: 'send', by: 'bob', text: 'hello' })).to.deep.equal([
+        { type: 'MessageSent', author: 'bob', text: 'hello', at },
+      ]);
+      expect(when(created, { type: 'send', by: 'eve', text: 'spam' })).to.equal('forbidden');
+    });
+
+    it('numbers every event with a gap-free sequence that messages carry', () => {
+      const state = fold(withMessage);
+      expect(state.nextSeq).to.equal(5);
+      expect(state.messages['4']).to.deep.equal({ author: 'bob', deleted: false, reactions: {} });
+      expect(roomActor.reply!(state, [])).to.deep.equal({ seq: 4 });
+    });
+
+    it('lets authors edit their own messages only', () => {
+      expect(when(withMessage, { type: 'edit', by: 'bob', seq: 4, text: 'hi all' })).to.deep.equal([
+        { type: 'MessageEdited', target: 4, text: 'hi all', by: 'bob', at },
+      ]);
+      expect(when(withMessage, { type: 'edit', by: 'ann', seq: 4, text: 'nope' })).to.equal('forbidden');
+      expect(when(withMessage, { type: 'edit', by: 'bob', seq: 3, text: 'not a message' })).to.equal(
+        'message_not_found',
+      );
+    });
+
+    it('lets authors and owners delete, once', () => {
+      expect(when(withMessage, { type: 'delete', by: 'ann', seq: 4 })).to.deep.equal([
+        { type: 'MessageDeleted', target: 4, by: 'ann', at },
+      ]);
+      const deleted: RoomEvent[] = [...withMessage, { type: 'MessageDeleted', target: 4, by: 'bob', at }];
+      expect(when(deleted, { type: 'delete', by: 'bob', seq: 4 })).to.equal('message_not_found');
+      expect(when(deleted, { type: 'edit', by: 'bob', seq: 4, text: 'back' })).to.equal('message_not_found');
+    });
+
+    it('adds and removes reactions idempotently', () => {
+      const add = when(withMessage, { type: 'react', by: 'ann', seq: 4, emoji: '👍' });
+      expect(add).to.deep.equal([{ type: 'ReactionAdded', target: 4, emoji: '👍', by: 'ann', at }]);
+      const reacted = [...withMessage, ...(add as RoomEvent[])];
+      expect(fold(reacted).messages['4']!.reactions).to.deep.equal({ '👍': ['ann'] });
+      expect(when(reacted, { type: 'react', by: 'ann', seq: 4, emoji: '👍' })).to.deep.equal([]);
+      const removed = when(reacted, {
+        type: 'react',
+        by: 'ann',
+        seq: 4,
+        emoji: '👍',
+        on: false,
+      }) as RoomEvent[];
+      expect(fold([...reacted, ...removed]).messages['4']!.reactions).to.deep.equal({});
+    });
+
+    it('keeps only the newest messages changeable', () => {
+      let state = fold(created);
+      for (let i = 0; i < roomLimits.trackedMessages + 5; i++) {
+        state = evolveRoom(state, { type: 'MessageSent', author: 'bob', text: `m${i}`, at });
+      }
+      expect(Object.keys(state.messages)).to.have.length(roomLimits.trackedMessages);
+      expect(state.messages['4']).to.equal(undefined);
+      expect(state.messageCount).to.equal(roomLimits.trackedMessages + 5);
+    });
+  });
+
+  describe('untrusted input', () => {
+    for (const [what, raw] of [
+      ['not an object', 'send hi'],
+      ['unknown type', { type: 'shout', by: 'bob' }],
+      ['operator injection in by', { type: 'send', by: { $gt: '' }, text: 'x' }],
+      ['operator injection in text', { type: 'send', by: 'bob', text: { $ne: null } }],
+      ['unknown field', { type: 'send', by: 'bob', text: 'x', admin: true }],
+      ['empty text', { type: 'send', by: 'bob', text: '   ' }],
+      ['huge text', { type: 'send', by: 'bob', text: 'x'.repeat(roomLimits.textMax + 1) }],
+      ['control characters', { type: 'send', by: 'bob', text: 'a\u0000b' }],
+      ['fractional seq', { type: 'edit', by: 'bob', seq: 4.5, text: 'x' }],
+      ['emoji with spaces', { type: 'react', by: 'bob', seq: 4, emoji: 'a b' }],
+    ] as const) {
+      it(`rejects ${what} with invalid_command`, () => {
+        expect(when(withMessage, raw)).to.equal('invalid_command');
+      });
+    }
+
+    it('refuses a malformed stored event', () => {
+      expect(isRejection(roomActor.parseEvent!({ type: 'MessageSent', author: 'bob', at }))).to.equal(true);
+      expect(isRejection(roomActor.parseEvent!({ type: 'Nope' }))).to.equal(true);
+      expect(roomActor.parseEvent!(withMessage[3])).to.deep.equal(withMessage[3]);
+    });
+  });
+
+  it('answers membership and summary queries', () => {
+    const state = fold(withMessage);
+    expect(roomActor.query!(state, { type: 'membership', user: 'ann' })).to.deep.equal({
+      member: true,
+      role: 'owner',
+    });
+    expect(roomActor.query!(state, { type: 'membership', user: 'eve' })).to.deep.equal({ member: false });
+    expect(roomActor.query!(state, { type: 'summary' })).to.deep.include({
+      name: 'Diary club',
+      lastSeq: 4,
+      messageCount: 1,
+    });
+    expect(roomActor.query!(emptyRoom(), { type: 'summary' })).to.equal(null);
+  });
+});

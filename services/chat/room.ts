@@ -1,0 +1,229 @@
+import type { ActorType } from '../actors/types.js';
+import { reject, type Rejection } from '../actors/types.js';
+import { parseRoomCommand, parseRoomEvent } from './room-parse.js';
+import {
+  emptyRoom,
+  roomLimits,
+  type RoomCommand,
+  type RoomEvent,
+  type RoomState,
+  type TrackedMessage,
+} from './room-model.js';
+
+const isMember = (s: RoomState, user: string) => s.members[user] !== undefined;
+const isOwner = (s: RoomState, user: string) => s.members[user] === 'owner';
+const owners = (s: RoomState) => Object.keys(s.members).filter((u) => s.members[u] === 'owner');
+
+/** The rules of a room, as a pure function of its state and one command. */
+export function decideRoom(state: RoomState, command: RoomCommand, at: number): RoomEvent[] | Rejection {
+  if (command.type === 'create') {
+    if (state.created) return reject('room_exists', 'the room exists already');
+    if (command.kind === 'direct') {
+      return [
+        { type: 'RoomCreated', kind: 'direct', name: '', visibility: 'private', by: command.by, at },
+        { type: 'MemberJoined', user: command.by, role: 'member', at },
+        { type: 'MemberJoined', user: command.peer, role: 'member', at },
+      ];
+    }
+    const others = [...new Set(command.members)].filter((u) => u !== command.by);
+    return [
+      {
+        type: 'RoomCreated',
+        kind: 'group',
+        name: command.name,
+        visibility: command.visibility,
+        by: command.by,
+        at,
+      },
+      { type: 'MemberJoined', user: command.by, role: 'owner', at },
+      ...others.map((user): RoomEvent => ({ type: 'MemberJoined', user, role: 'member', at })),
+    ];
+  }
+  if (!state.created) return reject('room_not_found', 'no such room');
+  const { by } = command;
+
+  switch (command.type) {
+    case 'join':
+      if (isMember(state, by)) return reject('already_member', 'already a member');
+      if (state.kind === 'direct') return reject('forbidden', 'nobody can join a direct conversation');
+      if (state.visibility === 'private' && !state.invited[by])
+        return reject('forbidden', 'the room is private');
+      if (Object.keys(state.members).length >= roomLimits.membersMax)
+        return reject('room_full', 'the room is full');
+      return [{ type: 'MemberJoined', user: by, role: 'member', at }];
+
+    case 'leave':
+      if (!isMember(state, by)) return reject('not_member', 'not a member of the room');
+      if (isOwner(state, by) && owners(state).length === 1 && Object.keys(state.members).length > 1) {
+        return reject('last_owner', 'the last owner cannot leave while others remain');
+      }
+      return [{ type: 'MemberLeft', user: by, at }];
+
+    case 'invite':
+      if (!isMember(state, by)) return reject('forbidden', 'only members can invite');
+      if (state.kind === 'direct')
+        return reject('forbidden', 'a direct conversation has exactly two members');
+      if (isMember(state, command.user)) return reject('already_member', 'already a member');
+      if (state.invited[command.user]) return [];
+      return [{ type: 'MemberInvited', user: command.user, by, at }];
+
+    case 'remove':
+      if (!isOwner(state, by)) return reject('forbidden', 'only an owner can remove members');
+      if (!isMember(state, command.user)) return reject('not_member', 'not a member of the room');
+      if (isOwner(state, command.user)) return reject('forbidden', 'owners cannot be removed');
+      return [{ type: 'MemberRemoved', user: command.user, by, at }];
+
+    case 'send':
+      if (!isMember(state, by)) return reject('forbidden', 'only members can post');
+      return [{ type: 'MessageSent', author: by, text: command.text, at }];
+
+    case 'edit': {
+      const message = state.messages[command.seq];
+      if (!isMember(state, by)) return reject('forbidden', 'only members can edit');
+      if (!message || message.deleted)
+        return reject('message_not_found', 'no such message (or too old to change)');
+      if (message.author !== by) return reject('forbidden', 'only the author can edit a message');
+      return [{ type: 'MessageEdited', target: command.seq, text: command.text, by, at }];
+    }
+
+    case 'delete': {
+      const message = state.messages[command.seq];
+      if (!isMember(state, by)) return reject('forbidden', 'only members can delete');
+      if (!message || message.deleted)
+        return reject('message_not_found', 'no such message (or too old to change)');
+      if (message.author !== by && !isOwner(state, by)) {
+        return reject('forbidden', 'only the author or an owner can delete a message');
+      }
+      return [{ type: 'MessageDeleted', target: command.seq, by, at }];
+    }
+
+    case 'react': {
+      const message = state.messages[command.seq];
+      if (!isMember(state, by)) return reject('forbidden', 'only members can react');
+      if (!message || message.deleted)
+        return reject('message_not_found', 'no such message (or too old to change)');
+      const reacted = message.reactions[command.emoji]?.includes(by) ?? false;
+      if (reacted === command.on) return []; // already so: nothing changes
+      const type = command.on ? 'ReactionAdded' : 'ReactionRemoved';
+      return [{ type, target: command.seq, emoji: command.emoji, by, at }];
+    }
+  }
+}
+
+const withoutKey = <T>(record: Record<string, T>, key: string): Record<string, T> => {
+  const { [key]: _removed, ...rest } = record;
+  return rest;
+};
+
+/**
+ * Adds a message to the tracked ones, dropping the oldest past the limit.
+ * Integer-like keys iterate in ascending order, so the first key is the oldest.
+ */
+function trackMessage(messages: Record<string, TrackedMessage>, seq: number, author: string) {
+  const next: Record<string, TrackedMessage> = {
+    ...messages,
+    [seq]: { author, deleted: false, reactions: {} },
+  };
+  const keys = Object.keys(next);
+  if (keys.length > roomLimits.trackedMessages) delete next[keys[0]!];
+  return next;
+}
+function updateMessage(
+  state: RoomState,
+  seq: number,
+  change: (m: TrackedMessage) => TrackedMessage,
+): RoomState {
+  const message = state.messages[seq];
+  return message ? { ...state, messages: { ...state.messages, [seq]: change(message) } } : state;
+}
+
+/** Folds one event into the room state. Every event takes the next sequence. */
+export function evolveRoom(state: RoomState, event: RoomEvent): RoomState {
+  const seq = state.nextSeq;
+  const s = { ...state, nextSeq: seq + 1, lastActivityAt: event.at };
+  switch (event.type) {
+    case 'RoomCreated':
+      return { ...s, created: true, kind: event.kind, name: event.name, visibility: event.visibility };
+    case 'MemberJoined':
+      return {
+        ...s,
+        members: { ...s.members, [event.user]: event.role },
+        invited: withoutKey(s.invited, event.user),
+      };
+    case 'MemberInvited':
+      return { ...s, invited: { ...s.invited, [event.user]: true } };
+    case 'MemberLeft':
+    case 'MemberRemoved':
+      return { ...s, members: withoutKey(s.members, event.user) };
+    case 'MessageSent':
+      return {
+        ...s,
+        messages: trackMessage(s.messages, seq, event.author),
+        messageCount: s.messageCount + 1,
+      };
+    case 'MessageEdited':
+      return s;
+    case 'MessageDeleted':
+      return updateMessage(s, event.target, (m) => ({ ...m, deleted: true }));
+    case 'ReactionAdded':
+      return updateMessage(s, event.target, (m) => ({
+        ...m,
+        reactions: { ...m.reactions, [event.emoji]: [...(m.reactions[event.emoji] ?? []), event.by] },
+      }));
+    case 'ReactionRemoved':
+      return updateMessage(s, event.target, (m) => {
+        const users = (m.reactions[event.emoji] ?? []).filter((u) => u !== event.by);
+        return {
+          ...m,
+          reactions: users.length
+            ? { ...m.reactions, [event.emoji]: users }
+            : withoutKey(m.reactions, event.emoji),
+        };
+      });
+  }
+}
+
+export type RoomQuery = { type: 'summary' } | { type: 'membership'; user: string };
+
+export interface RoomSummary {
+  kind: RoomState['kind'];
+  name: string;
+  visibility: RoomState['visibility'];
+  members: Record<string, RoomState['members'][string]>;
+  lastSeq: number;
+  messageCount: number;
+  lastActivityAt: number;
+}
+
+/** The room actor type: the chat service hosts one per room. */
+export const roomActor: ActorType<RoomState, RoomCommand, RoomEvent, RoomQuery, { seq: number }> = {
+  name: 'room',
+  initialState: emptyRoom,
+  parseCommand: parseRoomCommand,
+  parseEvent: parseRoomEvent,
+  decide: (state, command, ctx) => decideRoom(state, command, ctx.at),
+  evolve: evolveRoom,
+  reply: (state) => ({ seq: state.nextSeq - 1 }),
+  parseQuery(raw) {
+    const q = raw as { type?: unknown; user?: unknown } | null;
+    if (q?.type === 'summary') return { type: 'summary' };
+    if (q?.type === 'membership' && typeof q.user === 'string') return { type: 'membership', user: q.user };
+    return reject('invalid_query', 'query must be summary or membership');
+  },
+  query(state, query): RoomSummary | { member: boolean; role?: string } | null {
+    if (!state.created) return null;
+    if (query.type === 'membership') {
+      const role = state.members[query.user];
+      return role ? { member: true, role } : { member: false };
+    }
+    return {
+      kind: state.kind,
+      name: state.name,
+      visibility: state.visibility,
+      members: state.members,
+      lastSeq: state.nextSeq - 1,
+      messageCount: state.messageCount,
+      lastActivityAt: state.lastActivityAt,
+    };
+  },
+};
