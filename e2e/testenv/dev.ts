@@ -6,6 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseConfig, setting } from '../../services/kit/config.js';
 import { startTestEnv, type TestEnv } from './index.js';
+import { startProcess, waitUntilReady, type ManagedProcess } from './process.js';
 
 const config = (() => {
   try {
@@ -15,6 +16,7 @@ const config = (() => {
         mongo: setting.port('METACHAT_DEV_MONGO_PORT', { default: 27018 }),
         nats: setting.port('METACHAT_DEV_NATS_PORT', { default: 14222 }),
         redis: setting.port('METACHAT_DEV_REDIS_PORT', { default: 16379 }),
+        chatOps: setting.port('METACHAT_DEV_CHAT_OPS_PORT', { default: 19091 }),
         dir: setting.string('METACHAT_DEV_DIR', { default: '.dev' }),
       },
       process.env,
@@ -46,7 +48,33 @@ try {
   process.exit(1);
 }
 
+/** The platform's services, as processes on the servers above, each logging to .dev/<name>.log. */
+const services: ManagedProcess[] = [];
+async function startService(name: string, entry: string, opsPort: number, extraEnv: NodeJS.ProcessEnv) {
+  const proc = startProcess({
+    name,
+    command: process.execPath,
+    args: ['--import', 'tsx', resolve(entry)],
+    logFile: resolve(dir, `${name}.log`),
+    env: { ...extraEnv, OPS_PORT: String(opsPort), LOG_LEVEL: 'info' },
+  });
+  services.push(proc);
+  await waitUntilReady(proc, async () => (await fetch(`http://127.0.0.1:${opsPort}/readyz`)).ok, 60_000);
+}
+
 const vars = describeEnv(env);
+try {
+  await startService('chat', 'services/chat/main.ts', config.chatOps, {
+    NATS_URL: vars.NATS_URL,
+    MONGO_URL: env.mongo!.url,
+    MONGO_DB: 'metachat',
+  });
+} catch (err) {
+  console.error((err as Error).message);
+  for (const service of services) await service.stop();
+  await env.stop();
+  process.exit(1);
+}
 writeFileSync(
   resolve(dir, 'env'),
   Object.entries(vars)
@@ -59,6 +87,8 @@ console.log(`
   NATS JetStream   ${env.nats?.url}
   Redis            ${env.redis?.url}
 
+  chat service     http://127.0.0.1:${config.chatOps}/readyz   (log: ${resolve(dir, 'chat.log')})
+
   In another shell: source ${resolve(dir, 'env')}
   Ctrl-C stops everything.`);
 
@@ -67,6 +97,7 @@ const stop = async (signal: string) => {
   if (stopping) return;
   stopping = true;
   console.log(`\nmetachat dev: ${signal}, stopping ...`);
+  for (const service of services.reverse()) await service.stop();
   await env.stop();
   console.log('metachat dev: stopped');
   process.exit(0);

@@ -1,5 +1,5 @@
-import { connect } from '@nats-io/transport-node';
-import { MongoClient } from 'mongodb';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { MongoClient, type Db } from 'mongodb';
 import { hostname } from 'node:os';
 import { setting } from '../kit/config.js';
 import type { ServiceContext, StartedService } from '../kit/service.js';
@@ -37,7 +37,7 @@ export async function startActorHost(
   config: ActorHostConfig,
   types: AnyActorType[],
   ctx: ServiceContext,
-): Promise<StartedService & { host: ActorHost }> {
+): Promise<StartedService & { host: ActorHost; nc: NatsConnection; db: Db }> {
   const nc = await connect({ servers: config.natsUrl, name: config.replicaId });
   const mongo = await MongoClient.connect(config.mongoUrl);
   const host = await ActorHost.start({
@@ -61,6 +61,8 @@ export async function startActorHost(
   });
   return {
     host,
+    nc,
+    db: mongo.db(config.mongoDb),
     checks: [
       {
         name: 'nats',

@@ -1,0 +1,32 @@
+import type { ServiceContext, StartedService } from '../kit/service.js';
+import { startProjection } from '../actors/projection.js';
+import { startActorHost, type ActorHostConfig } from '../actors/service-main.js';
+import { ChatReadModel } from './read-model.js';
+import { roomActor } from './room.js';
+
+/**
+ * The chat service: hosts the room actors and keeps the chat read model
+ * (messages, rooms, memberships) up to date from their events.
+ */
+export async function startChatService(
+  config: ActorHostConfig,
+  ctx: ServiceContext,
+): Promise<StartedService> {
+  const actors = await startActorHost(config, [roomActor], ctx);
+  const readModel = new ChatReadModel(actors.db);
+  await readModel.ensureIndexes();
+  const projection = await startProjection({
+    nc: actors.nc,
+    name: 'chat-read-model',
+    actorType: roomActor.name,
+    handle: (event) => readModel.apply(event),
+    log: ctx.log,
+  });
+  return {
+    checks: actors.checks,
+    async stop() {
+      await projection.stop();
+      await actors.stop();
+    },
+  };
+}
