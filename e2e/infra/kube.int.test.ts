@@ -10,20 +10,7 @@ import { expect } from 'chai';
 import { execFileSync } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { server } from '../testenv/root-hooks.js';
-
-async function eventually<T>(
-  what: string,
-  probe: () => Promise<T | undefined>,
-  timeoutMs = 20_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    await sleep(100);
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
+import { eventually } from '../testenv/eventually.js';
 
 const widgetCrd: V1CustomResourceDefinition = {
   apiVersion: 'apiextensions.k8s.io/v1',

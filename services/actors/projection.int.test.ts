@@ -13,20 +13,12 @@ import {
   type Replica,
 } from './testdata/harness.js';
 import type { NatsConnection } from '@nats-io/transport-node';
+import { eventually } from '../../e2e/testenv/eventually.js';
 
 interface Total {
   _id: string;
   total: number;
   version: number;
-}
-
-async function until(what: string, probe: () => Promise<boolean>, timeoutMs = 15_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await probe()) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`timed out waiting for ${what}`);
 }
 
 describe('projections (real NATS JetStream and FerretDB)', function () {
@@ -71,7 +63,7 @@ describe('projections (real NATS JetStream and FerretDB)', function () {
 
     let projection = await start(0);
     for (let i = 1; i <= 10; i++) await client.client.send('proj', 'p1', { type: 'add', amount: i });
-    await until(
+    await eventually(
       'the first 10 events to be projected',
       async () => (await totals.findOne({ _id: 'p1' }))?.version === 10,
     );
@@ -79,7 +71,7 @@ describe('projections (real NATS JetStream and FerretDB)', function () {
 
     for (let i = 11; i <= 15; i++) await client.client.send('proj', 'p1', { type: 'add', amount: i });
     projection = await start(1);
-    await until(
+    await eventually(
       'the last 5 events to be projected',
       async () => (await totals.findOne({ _id: 'p1' }))?.version === 15,
     );

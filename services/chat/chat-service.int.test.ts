@@ -7,22 +7,9 @@ import type { ActorClient } from '../actors/client.js';
 import { connectClient, freshDb } from '../actors/testdata/harness.js';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { ChatReadModel } from './read-model.js';
+import { eventually } from '../../e2e/testenv/eventually.js';
 
 const entry = fileURLToPath(new URL('./main.ts', import.meta.url));
-
-async function until<T>(
-  what: string,
-  probe: () => Promise<T | undefined | false>,
-  timeoutMs = 15_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = await probe();
-    if (value) return value;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 describe('chat service (a real process on real NATS and FerretDB)', function () {
   this.timeout(60_000);
@@ -81,7 +68,7 @@ describe('chat service (a real process on real NATS and FerretDB)', function () 
     await send('r1', { type: 'react', by: 'bob', seq: 4, emoji: '🎉' });
     await send('r1', { type: 'delete', by: 'ann', seq: 5 }); // an owner deletes bob's message
 
-    const newest = await until('the read model to catch up', async () => {
+    const newest = await eventually('the read model to catch up', async () => {
       const page = await readModel.history('r1', { limit: 5 });
       return page[0]?.seq === 13 && page;
     });
@@ -89,7 +76,7 @@ describe('chat service (a real process on real NATS and FerretDB)', function () 
     const older = await readModel.history('r1', { before: 9, limit: 10 });
     expect(older.map((m) => m.seq)).to.deep.equal([8, 7, 6, 5, 4]);
     const first = older.at(-1)!;
-    await until('edit, reaction and deletion to be projected', async () => {
+    await eventually('edit, reaction and deletion to be projected', async () => {
       const [m4, m5] = await readModel.history('r1', { after: 3, limit: 2 });
       return m4?.editedAt && m5?.deleted && Object.keys(m4.reactions).length > 0;
     });
@@ -108,7 +95,7 @@ describe('chat service (a real process on real NATS and FerretDB)', function () 
   it('lists a user’s rooms by last activity', async () => {
     await send('r2', { type: 'create', by: 'ann', kind: 'direct', peer: 'cat' });
     await send('r2', { type: 'send', by: 'cat', text: 'newer than the book club' });
-    const rooms = await until('both rooms in the list', async () => {
+    const rooms = await eventually('both rooms in the list', async () => {
       const list = await readModel.roomsOf('ann');
       return list.length === 2 && list[0]!.lastSeq === 4 && list;
     });

@@ -35,17 +35,8 @@ export interface MembershipDoc {
   joinedAt: number;
 }
 
-/** A message as the API returns it. */
-export interface Message {
-  room: string;
-  seq: number;
-  author: string;
-  text: string;
-  at: number;
-  editedAt?: number;
-  deleted: boolean;
-  reactions: Record<string, string[]>;
-}
+/** A message as the API returns it: reactions grouped by emoji. */
+export type Message = Omit<MessageDoc, '_id' | 'reactions'> & { reactions: Record<string, string[]> };
 
 export class ChatReadModel {
   readonly messages: Collection<MessageDoc>;
