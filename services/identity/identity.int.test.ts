@@ -1,0 +1,136 @@
+import { expect } from 'chai';
+import { Redis } from 'ioredis';
+import type { MongoClient } from 'mongodb';
+import { server } from '../../e2e/testenv/root-hooks.js';
+import { freshDb } from '../actors/testdata/harness.js';
+import { ApiError } from '../kit/api-error.js';
+import { Identity } from './identity.js';
+
+async function apiError(work: Promise<unknown>): Promise<{ error: string; code: number }> {
+  const err = await work.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).to.be.instanceOf(ApiError);
+  return (err as ApiError).toJSON();
+}
+
+describe('identity (real FerretDB and Redis)', function () {
+  this.timeout(30_000);
+  let mongo: MongoClient;
+  let redis: Redis;
+  let identity: Identity;
+  let clock = 1_800_000_000_000;
+
+  before(async () => {
+    const fresh = await freshDb(server('mongo').url, 'identity');
+    mongo = fresh.mongo;
+    redis = new Redis(server('redis').url);
+    identity = new Identity(fresh.db, redis, {
+      jwtSecret: 'integration-secret-0123456789abcdef0123',
+      accessTtlMs: 15 * 60_000,
+      refreshTtlMs: 30 * 24 * 3_600_000,
+      now: () => clock,
+    });
+    await identity.ensureIndexes();
+  });
+  after(async () => {
+    redis?.disconnect();
+    await mongo?.close();
+  });
+
+  it('registers once per email, stores only a password hash, and logs in', async () => {
+    const { user, tokens } = await identity.register({
+      email: 'ann@example.com',
+      displayName: 'Ann',
+      password: 'correct horse',
+    });
+    expect(user).to.deep.include({ email: 'ann@example.com', displayName: 'Ann' });
+    expect((await identity.authenticate(tokens.accessToken)).sub).to.equal(user.id);
+    const stored = await identity.users.findOne({ _id: user.id });
+    expect(stored?.passwordHash)
+      .to.match(/^scrypt\$/)
+      .and.not.contain('correct horse');
+
+    expect(
+      await apiError(
+        identity.register({ email: 'ANN@example.com', displayName: 'Imposter', password: 'whatever1' }),
+      ),
+    ).to.deep.include({
+      error: 'email_taken',
+      code: 409,
+    });
+    expect(
+      await apiError(identity.login({ email: 'ann@example.com', password: 'wrong horse' })),
+    ).to.deep.include({
+      error: 'invalid_credentials',
+      code: 401,
+    });
+    expect(
+      await apiError(identity.login({ email: 'nobody@example.com', password: 'correct horse' })),
+    ).to.deep.include({
+      error: 'invalid_credentials',
+    });
+    const login = await identity.login({ email: 'ann@example.com', password: 'correct horse' });
+    expect((await identity.authenticate(login.accessToken)).sub).to.equal(user.id);
+  });
+
+  it('rotates refresh tokens and revokes the whole login when a spent one is reused', async () => {
+    const first = await identity.login({ email: 'ann@example.com', password: 'correct horse' });
+    const second = await identity.refresh({ refreshToken: first.refreshToken });
+    const third = await identity.refresh({ refreshToken: second.refreshToken });
+    expect(third.refreshToken).not.to.equal(second.refreshToken);
+
+    expect(await apiError(identity.refresh({ refreshToken: first.refreshToken }))).to.deep.include({
+      error: 'token_reused',
+      code: 401,
+    });
+    // The thief's reuse also kills the legitimate newest token of that login.
+    expect(await apiError(identity.refresh({ refreshToken: third.refreshToken }))).to.deep.include({
+      error: 'token_reused',
+    });
+    expect(await apiError(identity.refresh({ refreshToken: 'A'.repeat(43) }))).to.deep.include({
+      error: 'token_invalid',
+    });
+  });
+
+  it('expires tokens with time and revokes them at logout', async () => {
+    const tokens = await identity.login({ email: 'ann@example.com', password: 'correct horse' });
+    const claims = await identity.authenticate(tokens.accessToken);
+    await identity.logout(claims, { refreshToken: tokens.refreshToken });
+    expect(await apiError(identity.authenticate(tokens.accessToken))).to.deep.include({
+      error: 'token_revoked',
+      code: 401,
+    });
+    expect(await redis.pttl(`metachat:revoked:${claims.jti}`)).to.be.within(1, 15 * 60_000);
+    expect(await apiError(identity.refresh({ refreshToken: tokens.refreshToken }))).to.deep.include({
+      error: 'token_reused',
+    });
+
+    const later = await identity.login({ email: 'ann@example.com', password: 'correct horse' });
+    clock += 16 * 60_000;
+    expect(await apiError(identity.authenticate(later.accessToken))).to.deep.include({
+      error: 'token_expired',
+    });
+    clock += 31 * 24 * 3_600_000;
+    expect(await apiError(identity.refresh({ refreshToken: later.refreshToken }))).to.deep.include({
+      error: 'token_expired',
+    });
+  });
+
+  it('reads and updates a profile, refusing bad input', async () => {
+    const { user } = await identity.register({
+      email: 'bob@example.com',
+      displayName: 'Bob',
+      password: 'hunter2hunter2',
+    });
+    expect(await identity.updateProfile(user.id, { displayName: '  Robert ' })).to.deep.include({
+      displayName: 'Robert',
+    });
+    expect((await identity.profile(user.id)).displayName).to.equal('Robert');
+    expect(await apiError(identity.updateProfile(user.id, { displayName: { $set: 'x' } }))).to.deep.include({
+      error: 'validation_failed',
+    });
+    expect(await apiError(identity.profile('u_nobody'))).to.deep.include({ error: 'not_found', code: 404 });
+  });
+});

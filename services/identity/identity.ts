@@ -1,0 +1,205 @@
+import type { Redis } from 'ioredis';
+import { MongoServerError, type Collection, type Db } from 'mongodb';
+import { randomBytes } from 'node:crypto';
+import { ApiError } from '../kit/api-error.js';
+import { parseCredentials, parseProfileUpdate, parseRefresh, parseRegistration } from './input.js';
+import { hashPassword, verifyPassword } from './passwords.js';
+import {
+  issueAccessToken,
+  newRefreshToken,
+  refreshTokenId,
+  verifyAccessToken,
+  type AccessClaims,
+} from './tokens.js';
+
+export interface UserDoc {
+  _id: string;
+  email: string;
+  displayName: string;
+  passwordHash: string;
+  createdAt: number;
+}
+
+interface RefreshDoc {
+  _id: string; // sha256 of the token
+  user: string;
+  /** Every token descended from one login; reuse of a spent one revokes the family. */
+  family: string;
+  expiresAt: number;
+  usedAt: number | null;
+  revoked: boolean;
+}
+
+export interface Profile {
+  id: string;
+  email: string;
+  displayName: string;
+  createdAt: number;
+}
+
+export interface Tokens {
+  tokenType: 'Bearer';
+  accessToken: string;
+  accessTokenExpiresAt: number;
+  refreshToken: string;
+  refreshTokenExpiresAt: number;
+}
+
+export interface IdentityOptions {
+  jwtSecret: string;
+  accessTtlMs: number;
+  refreshTtlMs: number;
+  now?: () => number;
+}
+
+const unauthorized = (error: string, message: string) => new ApiError(error, 401, message);
+const toProfile = (u: UserDoc): Profile => ({
+  id: u._id,
+  email: u.email,
+  displayName: u.displayName,
+  createdAt: u.createdAt,
+});
+const revokedKey = (jti: string) => `metachat:revoked:${jti}`;
+
+/**
+ * Accounts and sessions: registration, login, refresh-token rotation with
+ * reuse detection, logout (access tokens revoked in Redis until they expire),
+ * profiles. Users and refresh tokens live in MongoDB.
+ */
+export class Identity {
+  readonly users: Collection<UserDoc>;
+  readonly refreshTokens: Collection<RefreshDoc>;
+  readonly #now: () => number;
+  /** Verified against when the email is unknown, so a login takes as long either way. */
+  #decoyHash: Promise<string>;
+
+  constructor(
+    db: Db,
+    private readonly redis: Redis,
+    private readonly options: IdentityOptions,
+  ) {
+    this.users = db.collection('users');
+    this.refreshTokens = db.collection('refresh_tokens');
+    this.#now = options.now ?? Date.now;
+    this.#decoyHash = hashPassword(randomBytes(16).toString('hex'));
+  }
+
+  async ensureIndexes(): Promise<void> {
+    await this.users.createIndex({ email: 1 }, { unique: true, name: 'email' });
+    await this.refreshTokens.createIndex({ family: 1 }, { name: 'family' });
+  }
+
+  async register(raw: unknown): Promise<{ user: Profile; tokens: Tokens }> {
+    const input = parseRegistration(raw);
+    const user: UserDoc = {
+      _id: `u_${randomBytes(12).toString('base64url')}`,
+      email: input.email,
+      displayName: input.displayName,
+      passwordHash: await hashPassword(input.password),
+      createdAt: this.#now(),
+    };
+    try {
+      await this.users.insertOne(user);
+    } catch (err) {
+      if (err instanceof MongoServerError && err.code === 11000) {
+        throw new ApiError('email_taken', 409, 'an account with this email exists', { field: 'email' });
+      }
+      throw err;
+    }
+    return {
+      user: toProfile(user),
+      tokens: await this.#issue(user._id, randomBytes(12).toString('base64url')),
+    };
+  }
+
+  async login(raw: unknown): Promise<Tokens> {
+    const { email, password } = parseCredentials(raw);
+    const user = await this.users.findOne({ email });
+    const valid = await verifyPassword(password, user?.passwordHash ?? (await this.#decoyHash));
+    if (!user || !valid) throw unauthorized('invalid_credentials', 'wrong email or password');
+    return this.#issue(user._id, randomBytes(12).toString('base64url'));
+  }
+
+  /** Spends a refresh token for a new pair. A token spent twice revokes its whole family. */
+  async refresh(raw: unknown): Promise<Tokens> {
+    const id = refreshTokenId(parseRefresh(raw).refreshToken);
+    const now = this.#now();
+    const spent = await this.refreshTokens.findOneAndUpdate(
+      { _id: id, usedAt: null, revoked: false },
+      { $set: { usedAt: now } },
+      { returnDocument: 'before' },
+    );
+    if (!spent) {
+      const known = await this.refreshTokens.findOne({ _id: id });
+      if (!known) throw unauthorized('token_invalid', 'unknown refresh token');
+      await this.refreshTokens.updateMany({ family: known.family }, { $set: { revoked: true } });
+      throw unauthorized(
+        'token_reused',
+        'this refresh token was used before; every session of this login is revoked',
+      );
+    }
+    if (spent.expiresAt <= now) throw unauthorized('token_expired', 'the refresh token has expired');
+    return this.#issue(spent.user, spent.family);
+  }
+
+  /** Revokes the access token (until it would have expired) and, if given, the refresh token's family. */
+  async logout(claims: AccessClaims, raw?: unknown): Promise<void> {
+    const ttl = claims.exp * 1000 - this.#now();
+    if (ttl > 0) await this.redis.set(revokedKey(claims.jti), '1', 'PX', ttl);
+    if (raw !== undefined) {
+      const known = await this.refreshTokens.findOne({ _id: refreshTokenId(parseRefresh(raw).refreshToken) });
+      if (known && known.user === claims.sub) {
+        await this.refreshTokens.updateMany({ family: known.family }, { $set: { revoked: true } });
+      }
+    }
+  }
+
+  /** Who a bearer token belongs to: signature, expiry and revocation checked. */
+  async authenticate(token: string): Promise<AccessClaims> {
+    const claims = verifyAccessToken(this.options.jwtSecret, token, this.#now());
+    if (claims === 'token_expired') throw unauthorized('token_expired', 'the access token has expired');
+    if (claims === 'token_invalid') throw unauthorized('token_invalid', 'the access token is not valid');
+    if (await this.redis.exists(revokedKey(claims.jti)))
+      throw unauthorized('token_revoked', 'the access token was revoked');
+    return claims;
+  }
+
+  async profile(userId: string): Promise<Profile> {
+    const user = await this.users.findOne({ _id: userId });
+    if (!user) throw new ApiError('not_found', 404, 'no such user');
+    return toProfile(user);
+  }
+
+  async updateProfile(userId: string, raw: unknown): Promise<Profile> {
+    const update = parseProfileUpdate(raw);
+    const user = await this.users.findOneAndUpdate(
+      { _id: userId },
+      { $set: update },
+      { returnDocument: 'after' },
+    );
+    if (!user) throw new ApiError('not_found', 404, 'no such user');
+    return toProfile(user);
+  }
+
+  async #issue(userId: string, family: string): Promise<Tokens> {
+    const now = this.#now();
+    const access = issueAccessToken(this.options.jwtSecret, userId, now, this.options.accessTtlMs);
+    const refresh = newRefreshToken();
+    const refreshTokenExpiresAt = now + this.options.refreshTtlMs;
+    await this.refreshTokens.insertOne({
+      _id: refresh.id,
+      user: userId,
+      family,
+      expiresAt: refreshTokenExpiresAt,
+      usedAt: null,
+      revoked: false,
+    });
+    return {
+      tokenType: 'Bearer',
+      accessToken: access.token,
+      accessTokenExpiresAt: access.expiresAt,
+      refreshToken: refresh.token,
+      refreshTokenExpiresAt,
+    };
+  }
+}

@@ -1,0 +1,81 @@
+import { validationFailed } from '../kit/api-error.js';
+
+// Validation of what clients send to identity: strings only, bounded, no
+// unknown fields. A problem is a 400 `validation_failed` naming the field.
+
+export interface Registration {
+  email: string;
+  displayName: string;
+  password: string;
+}
+export interface Credentials {
+  email: string;
+  password: string;
+}
+export interface ProfileUpdate {
+  displayName: string;
+}
+
+type Raw = Record<string, unknown>;
+
+function object(raw: unknown, allowed: string[]): Raw {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    throw validationFailed('the body must be a JSON object');
+  const extra = Object.keys(raw).filter((k) => !allowed.includes(k));
+  if (extra.length > 0) throw validationFailed(`unknown field: ${extra[0]}`, { field: extra[0] });
+  return raw as Raw;
+}
+
+function string(raw: Raw, field: string): string {
+  const value = raw[field];
+  if (typeof value !== 'string') throw validationFailed(`${field} must be a string`, { field });
+  return value;
+}
+
+const emailPattern = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+// eslint-disable-next-line no-control-regex
+const controlChars = /[\u0000-\u001f\u007f]/;
+
+function email(raw: Raw): string {
+  const value = string(raw, 'email').trim().toLowerCase();
+  if (value.length > 254 || !emailPattern.test(value))
+    throw validationFailed('email is not an email address', { field: 'email' });
+  return value;
+}
+
+function password(raw: Raw): string {
+  const value = string(raw, 'password');
+  if (value.length < 8 || value.length > 256) {
+    throw validationFailed('password must be 8 to 256 characters', { field: 'password' });
+  }
+  return value;
+}
+
+function displayName(raw: Raw): string {
+  const value = string(raw, 'displayName').trim();
+  if (value.length === 0 || [...value].length > 64 || controlChars.test(value)) {
+    throw validationFailed('displayName must be 1 to 64 printable characters', { field: 'displayName' });
+  }
+  return value;
+}
+
+export function parseRegistration(raw: unknown): Registration {
+  const body = object(raw, ['email', 'displayName', 'password']);
+  return { email: email(body), displayName: displayName(body), password: password(body) };
+}
+
+export function parseCredentials(raw: unknown): Credentials {
+  const body = object(raw, ['email', 'password']);
+  return { email: email(body), password: string(body, 'password') };
+}
+
+export function parseProfileUpdate(raw: unknown): ProfileUpdate {
+  return { displayName: displayName(object(raw, ['displayName'])) };
+}
+
+export function parseRefresh(raw: unknown): { refreshToken: string } {
+  const token = string(object(raw, ['refreshToken']), 'refreshToken');
+  if (!/^[A-Za-z0-9_-]{20,100}$/.test(token))
+    throw validationFailed('refreshToken is malformed', { field: 'refreshToken' });
+  return { refreshToken: token };
+}

@@ -1,0 +1,102 @@
+import { expect } from 'chai';
+import jwt from 'jsonwebtoken';
+import { hashPassword, verifyPassword } from './passwords.js';
+import { issueAccessToken, newRefreshToken, refreshTokenId, verifyAccessToken } from './tokens.js';
+import { parseCredentials, parseRegistration } from './input.js';
+import { ApiError } from '../kit/api-error.js';
+
+const secret = 'test-secret-that-is-long-enough-0123456789';
+const now = 1_800_000_000_000;
+
+describe('identity: passwords', () => {
+  it('verifies the right password and refuses a wrong one; salts differ', async () => {
+    const a = await hashPassword('correct horse battery');
+    const b = await hashPassword('correct horse battery');
+    expect(a).to.match(/^scrypt\$32768\$8\$1\$/);
+    expect(a).not.to.equal(b);
+    expect(await verifyPassword('correct horse battery', a)).to.equal(true);
+    expect(await verifyPassword('correct horse batterz', a)).to.equal(false);
+    expect(await verifyPassword('anything', 'not-a-hash')).to.equal(false);
+  });
+});
+
+describe('identity: tokens', () => {
+  it('issues an access token that verifies until it expires', () => {
+    const { token, jti, expiresAt } = issueAccessToken(secret, 'u_1', now, 15 * 60_000);
+    expect(expiresAt).to.equal(now + 15 * 60_000);
+    expect(verifyAccessToken(secret, token, now + 60_000)).to.deep.equal({
+      sub: 'u_1',
+      jti,
+      exp: expiresAt / 1000,
+    });
+    expect(verifyAccessToken(secret, token, now + 16 * 60_000)).to.equal('token_expired');
+  });
+
+  it('refuses forged, re-signed, alg=none and garbage tokens', () => {
+    const { token } = issueAccessToken(secret, 'u_1', now, 60_000);
+    expect(verifyAccessToken('another-secret-of-sufficient-length-000000', token, now)).to.equal(
+      'token_invalid',
+    );
+    const [header, payload] = token.split('.');
+    expect(verifyAccessToken(secret, `${header}.${payload}.`, now)).to.equal('token_invalid');
+    const none = jwt.sign({ sub: 'u_1', jti: 'x', iss: 'metachat', aud: 'metachat-api' }, '', {
+      algorithm: 'none',
+    });
+    expect(verifyAccessToken(secret, none, now)).to.equal('token_invalid');
+    const wrongAudience = jwt.sign({ sub: 'u_1', jti: 'x', exp: now / 1000 + 60 }, secret, {
+      issuer: 'metachat',
+      audience: 'other',
+    });
+    expect(verifyAccessToken(secret, wrongAudience, now)).to.equal('token_invalid');
+    expect(verifyAccessToken(secret, 'garbage', now)).to.equal('token_invalid');
+  });
+
+  it('makes opaque refresh tokens stored only by hash', () => {
+    const { token, id } = newRefreshToken();
+    expect(token).to.match(/^[A-Za-z0-9_-]{43}$/);
+    expect(id).to.equal(refreshTokenId(token)).and.not.equal(token);
+  });
+});
+
+describe('identity: input', () => {
+  const error = (fn: () => unknown) => {
+    try {
+      fn();
+    } catch (err) {
+      expect(err).to.be.instanceOf(ApiError);
+      return (err as ApiError).toJSON();
+    }
+    throw new Error('expected an ApiError');
+  };
+
+  it('normalises a registration', () => {
+    expect(
+      parseRegistration({ email: ' Ann@Example.COM ', displayName: ' Ann ', password: 'long enough' }),
+    ).to.deep.equal({
+      email: 'ann@example.com',
+      displayName: 'Ann',
+      password: 'long enough',
+    });
+  });
+
+  it('answers bad input with validation_failed naming the field', () => {
+    expect(
+      error(() => parseRegistration({ email: 'nope', displayName: 'A', password: '12345678' })),
+    ).to.deep.equal({
+      error: 'validation_failed',
+      message: 'email is not an email address',
+      code: 400,
+      details: { field: 'email' },
+    });
+    expect(
+      error(() => parseRegistration({ email: 'a@b.co', displayName: 'A', password: 'short' })).details,
+    ).to.deep.equal({ field: 'password' });
+    expect(error(() => parseCredentials({ email: { $gt: '' }, password: 'x' })).message).to.equal(
+      'email must be a string',
+    );
+    expect(
+      error(() => parseCredentials({ email: 'a@b.co', password: 'x', admin: true })).details,
+    ).to.deep.equal({ field: 'admin' });
+    expect(error(() => parseCredentials([])).message).to.equal('the body must be a JSON object');
+  });
+});
