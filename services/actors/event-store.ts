@@ -103,12 +103,13 @@ export class EventStore {
     }
   }
 
-  /** Events of one stream after `afterVersion`, in order. */
-  readStream(stream: string, afterVersion = 0): Promise<StoredEvent[]> {
+  /** Events of one stream after `afterVersion`, in order (at most `limit` when given). */
+  readStream(stream: string, afterVersion = 0, limit = 0): Promise<StoredEvent[]> {
     return retryTransient(() =>
       this.events
         .find({ stream, version: { $gt: afterVersion } })
         .sort({ version: 1 })
+        .limit(limit)
         .toArray(),
     );
   }

@@ -1,0 +1,109 @@
+import type { NatsConnection, Subscription } from '@nats-io/transport-node';
+import type { ActorClient } from '../actors/client.js';
+import type { EventStore } from '../actors/event-store.js';
+import { ApiError, validationFailed } from '../kit/api-error.js';
+import type { Logger } from '../kit/log.js';
+import { serveRpc } from '../kit/rpc.js';
+import type { ChatReadModel } from './read-model.js';
+import { userIdPattern } from './room-parse.js';
+
+/** The chat service's read endpoints (writes go to the room actors directly). */
+export const chatSubjects = {
+  history: 'chat.v1.history',
+  rooms: 'chat.v1.rooms',
+  events: 'chat.v1.events',
+};
+
+export const roomIdPattern = /^[A-Za-z0-9_-]{1,64}$/;
+const maxPage = 200;
+
+type Raw = Record<string, unknown>;
+
+function field(raw: Raw, name: string, pattern: RegExp): string {
+  const value = raw[name];
+  if (typeof value !== 'string' || !pattern.test(value))
+    throw validationFailed(`${name} is malformed`, { field: name });
+  return value;
+}
+
+function cursor(raw: Raw, name: string): number | undefined {
+  const value = raw[name];
+  if (value === undefined) return undefined;
+  if (!Number.isSafeInteger(value) || (value as number) < 0) {
+    throw validationFailed(`${name} must be a non-negative whole number`, { field: name });
+  }
+  return value as number;
+}
+
+function limit(raw: Raw): number {
+  const value = raw.limit ?? 50;
+  if (!Number.isSafeInteger(value) || (value as number) < 1 || (value as number) > maxPage) {
+    throw validationFailed(`limit must be 1 to ${maxPage}`, { field: 'limit' });
+  }
+  return value as number;
+}
+
+/** Only members read a room; the room actor (not the lagging read model) decides. */
+async function requireMember(actors: ActorClient, room: string, user: string): Promise<void> {
+  const membership = await actors.query<{ member: boolean } | null>('room', room, {
+    type: 'membership',
+    user,
+  });
+  if (membership === null) throw new ApiError('not_found', 404, 'no such room');
+  if (!membership.member) throw new ApiError('forbidden', 403, 'only members can read this room');
+}
+
+export function serveChat(
+  nc: NatsConnection,
+  deps: { readModel: ChatReadModel; store: EventStore; actors: ActorClient },
+  log: Logger,
+): Subscription[] {
+  const queue = 'chat';
+  const request = (raw: unknown): Raw => {
+    if (typeof raw !== 'object' || raw === null) throw validationFailed('the request must be an object');
+    return raw as Raw;
+  };
+  return [
+    serveRpc(
+      nc,
+      chatSubjects.history,
+      queue,
+      async (raw) => {
+        const r = request(raw);
+        const [room, user] = [field(r, 'room', roomIdPattern), field(r, 'user', userIdPattern)];
+        const before = cursor(r, 'before');
+        const after = cursor(r, 'after');
+        if (before !== undefined && after !== undefined)
+          throw validationFailed('give before or after, not both');
+        await requireMember(deps.actors, room, user);
+        return deps.readModel.history(room, { before, after, limit: limit(r) });
+      },
+      log,
+    ),
+    serveRpc(
+      nc,
+      chatSubjects.rooms,
+      queue,
+      async (raw) => {
+        const user = field(request(raw), 'user', userIdPattern);
+        return (await deps.readModel.roomsOf(user)).map(({ _id, ...room }) => ({ id: _id, ...room }));
+      },
+      log,
+    ),
+    /** Every event of a room after a sequence, for a client resuming after a reconnect. */
+    serveRpc(
+      nc,
+      chatSubjects.events,
+      queue,
+      async (raw) => {
+        const r = request(raw);
+        const [room, user] = [field(r, 'room', roomIdPattern), field(r, 'user', userIdPattern)];
+        const after = cursor(r, 'after') ?? 0;
+        await requireMember(deps.actors, room, user);
+        const events = await deps.store.readStream(`room/${room}`, after);
+        return events.slice(0, limit(r)).map((e) => ({ room, seq: e.version, ...e.data }));
+      },
+      log,
+    ),
+  ];
+}

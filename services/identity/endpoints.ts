@@ -1,0 +1,66 @@
+import type { NatsConnection, Subscription } from '@nats-io/transport-node';
+import { ApiError } from '../kit/api-error.js';
+import type { Logger } from '../kit/log.js';
+import { serveRpc } from '../kit/rpc.js';
+import type { AccessClaims } from './tokens.js';
+import type { Identity } from './identity.js';
+
+/** The identity service's NATS subjects; the gateway is their caller. */
+export const identitySubjects = {
+  register: 'identity.v1.register',
+  login: 'identity.v1.login',
+  refresh: 'identity.v1.refresh',
+  logout: 'identity.v1.logout',
+  profile: 'identity.v1.profile',
+  updateProfile: 'identity.v1.profile.update',
+};
+
+/** Requests that act for a user carry the claims the gateway verified. */
+interface AsUser {
+  claims: AccessClaims;
+  body?: unknown;
+}
+
+function asUser(raw: unknown): AsUser {
+  const r = raw as Partial<AsUser> | null;
+  if (
+    typeof r?.claims?.sub !== 'string' ||
+    typeof r.claims.jti !== 'string' ||
+    typeof r.claims.exp !== 'number'
+  ) {
+    throw new ApiError('unauthorized', 401, 'no authenticated user');
+  }
+  return r as AsUser;
+}
+
+export function serveIdentity(nc: NatsConnection, identity: Identity, log: Logger): Subscription[] {
+  const queue = 'identity';
+  const s = identitySubjects;
+  return [
+    serveRpc(nc, s.register, queue, (body) => identity.register(body), log),
+    serveRpc(nc, s.login, queue, (body) => identity.login(body), log),
+    serveRpc(nc, s.refresh, queue, (body) => identity.refresh(body), log),
+    serveRpc(
+      nc,
+      s.logout,
+      queue,
+      async (raw) => {
+        const { claims, body } = asUser(raw);
+        await identity.logout(claims, body);
+        return null;
+      },
+      log,
+    ),
+    serveRpc(nc, s.profile, queue, (raw) => identity.profile(asUser(raw).claims.sub), log),
+    serveRpc(
+      nc,
+      s.updateProfile,
+      queue,
+      (raw) => {
+        const { claims, body } = asUser(raw);
+        return identity.updateProfile(claims.sub, body);
+      },
+      log,
+    ),
+  ];
+}

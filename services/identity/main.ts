@@ -1,0 +1,32 @@
+// The identity service process: accounts and sessions over NATS request/reply.
+import { connect } from '@nats-io/transport-node';
+import { Redis } from 'ioredis';
+import { MongoClient } from 'mongodb';
+import { loadConfig } from '../kit/config.js';
+import { commonSettings, runService } from '../kit/service.js';
+import { serveIdentity } from './endpoints.js';
+import { Identity } from './identity.js';
+import { identitySettings } from './settings.js';
+
+const config = loadConfig({ ...commonSettings, ...identitySettings });
+await runService({
+  service: 'identity',
+  ...config,
+  async start({ log }) {
+    const nc = await connect({ servers: config.natsUrl, name: 'identity' });
+    const mongo = await MongoClient.connect(config.mongoUrl);
+    const redis = new Redis(config.redisUrl);
+    const identity = new Identity(mongo.db(config.mongoDb), redis, config);
+    await identity.ensureIndexes();
+    const subscriptions = serveIdentity(nc, identity, log);
+    return {
+      checks: [{ name: 'redis', check: async () => void (await redis.ping()) }],
+      async stop() {
+        for (const sub of subscriptions) sub.unsubscribe();
+        await nc.drain();
+        redis.disconnect();
+        await mongo.close();
+      },
+    };
+  },
+});

@@ -1,0 +1,81 @@
+import type { NatsConnection, Subscription } from '@nats-io/transport-node';
+import { headers as natsHeaders } from '@nats-io/transport-node';
+import { ApiError } from './api-error.js';
+import type { Logger } from './log.js';
+import { currentTrace, formatTraceparent, traceFromHeaders, withTrace } from './trace.js';
+
+// Request/reply between services over core NATS. Replies carry either the
+// value or the project's error, so an ApiError thrown in a service reaches the
+// HTTP client unchanged. Replicas share a subject through a queue group.
+
+type Reply = { ok: true; value: unknown } | { ok: false; error: ReturnType<ApiError['toJSON']> };
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+export type RpcHandler = (body: unknown) => Promise<unknown>;
+
+/** Serves `subject` (one replica of the queue group answers each request). */
+export function serveRpc(
+  nc: NatsConnection,
+  subject: string,
+  queue: string,
+  handler: RpcHandler,
+  log: Logger,
+): Subscription {
+  return nc.subscribe(subject, {
+    queue,
+    callback: (err, msg) => {
+      if (err) return;
+      const trace = traceFromHeaders({
+        traceparent: msg.headers?.get('traceparent') || undefined,
+        correlationId: msg.headers?.get('X-Correlation-Id') || undefined,
+      });
+      void withTrace(trace, async () => {
+        let reply: Reply;
+        try {
+          const body: unknown = msg.data.length ? JSON.parse(decoder.decode(msg.data)) : undefined;
+          reply = { ok: true, value: await handler(body) };
+        } catch (e) {
+          if (e instanceof ApiError) reply = { ok: false, error: e.toJSON() };
+          else {
+            log.error('rpc handler failed', { subject, error: e });
+            reply = {
+              ok: false,
+              error: new ApiError('internal', 500, 'the service failed to answer').toJSON(),
+            };
+          }
+        }
+        msg.respond(encoder.encode(JSON.stringify(reply)));
+      });
+    },
+  });
+}
+
+/** Calls a service; its ApiError is thrown as such; no answer is a 503 `unavailable`. */
+export async function callRpc<T>(
+  nc: NatsConnection,
+  subject: string,
+  body: unknown,
+  timeoutMs = 5000,
+): Promise<T> {
+  const h = natsHeaders();
+  const trace = currentTrace();
+  if (trace) {
+    h.set('traceparent', formatTraceparent(trace));
+    h.set('X-Correlation-Id', trace.correlationId);
+  }
+  let data: Uint8Array;
+  try {
+    const msg = await nc.request(subject, encoder.encode(JSON.stringify(body ?? null)), {
+      timeout: timeoutMs,
+      headers: h,
+    });
+    data = msg.data;
+  } catch {
+    throw new ApiError('unavailable', 503, `the service behind ${subject} did not answer`);
+  }
+  const reply = JSON.parse(decoder.decode(data)) as Reply;
+  if (!reply.ok) throw ApiError.fromJSON(reply.error);
+  return reply.value as T;
+}
