@@ -4,13 +4,8 @@ import { randomBytes } from 'node:crypto';
 import { ApiError } from '../kit/api-error.js';
 import { parseCredentials, parseProfileUpdate, parseRefresh, parseRegistration } from './input.js';
 import { hashPassword, verifyPassword } from './passwords.js';
-import {
-  issueAccessToken,
-  newRefreshToken,
-  refreshTokenId,
-  verifyAccessToken,
-  type AccessClaims,
-} from './tokens.js';
+import { AccessTokenVerifier } from './verifier.js';
+import { issueAccessToken, newRefreshToken, refreshTokenId, type AccessClaims } from './tokens.js';
 
 export interface UserDoc {
   _id: string;
@@ -59,7 +54,6 @@ const toProfile = (u: UserDoc): Profile => ({
   displayName: u.displayName,
   createdAt: u.createdAt,
 });
-const revokedKey = (jti: string) => `metachat:revoked:${jti}`;
 
 /**
  * Accounts and sessions: registration, login, refresh-token rotation with
@@ -70,17 +64,19 @@ export class Identity {
   readonly users: Collection<UserDoc>;
   readonly refreshTokens: Collection<RefreshDoc>;
   readonly #now: () => number;
+  readonly #verifier: AccessTokenVerifier;
   /** Verified against when the email is unknown, so a login takes as long either way. */
   #decoyHash: Promise<string>;
 
   constructor(
     db: Db,
-    private readonly redis: Redis,
+    redis: Redis,
     private readonly options: IdentityOptions,
   ) {
     this.users = db.collection('users');
     this.refreshTokens = db.collection('refresh_tokens');
     this.#now = options.now ?? Date.now;
+    this.#verifier = new AccessTokenVerifier(options.jwtSecret, redis, this.#now);
     this.#decoyHash = hashPassword(randomBytes(16).toString('hex'));
   }
 
@@ -144,8 +140,7 @@ export class Identity {
 
   /** Revokes the access token (until it would have expired) and, if given, the refresh token's family. */
   async logout(claims: AccessClaims, raw?: unknown): Promise<void> {
-    const ttl = claims.exp * 1000 - this.#now();
-    if (ttl > 0) await this.redis.set(revokedKey(claims.jti), '1', 'PX', ttl);
+    await this.#verifier.revoke(claims);
     if (raw !== undefined) {
       const known = await this.refreshTokens.findOne({ _id: refreshTokenId(parseRefresh(raw).refreshToken) });
       if (known && known.user === claims.sub) {
@@ -155,13 +150,8 @@ export class Identity {
   }
 
   /** Who a bearer token belongs to: signature, expiry and revocation checked. */
-  async authenticate(token: string): Promise<AccessClaims> {
-    const claims = verifyAccessToken(this.options.jwtSecret, token, this.#now());
-    if (claims === 'token_expired') throw unauthorized('token_expired', 'the access token has expired');
-    if (claims === 'token_invalid') throw unauthorized('token_invalid', 'the access token is not valid');
-    if (await this.redis.exists(revokedKey(claims.jti)))
-      throw unauthorized('token_revoked', 'the access token was revoked');
-    return claims;
+  authenticate(token: string): Promise<AccessClaims> {
+    return this.#verifier.authenticate(token);
   }
 
   async profile(userId: string): Promise<Profile> {

@@ -1,0 +1,82 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { ActorClientError, type ActorClient } from '../actors/client.js';
+import type { CommandResult } from '../actors/types.js';
+import { ApiError, validationFailed } from '../kit/api-error.js';
+
+// From HTTP bodies to room commands, and from room outcomes to HTTP answers.
+
+const statusOfRejection: Record<string, number> = {
+  invalid_command: 400,
+  forbidden: 403,
+  room_not_found: 404,
+  message_not_found: 404,
+  room_exists: 409,
+  already_member: 409,
+  not_member: 409,
+  last_owner: 409,
+  room_full: 409,
+};
+
+const clientIdPattern = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** Picks the allowed fields of a JSON body; anything else is a 400 naming it. */
+export function pick(body: unknown, allowed: string[]): Record<string, unknown> {
+  if (body === undefined) return {};
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    throw validationFailed('the body must be a JSON object');
+  const extra = Object.keys(body).filter((k) => !allowed.includes(k));
+  if (extra.length > 0) throw validationFailed(`unknown field: ${extra[0]}`, { field: extra[0] });
+  return body as Record<string, unknown>;
+}
+
+/**
+ * The command id of a user's send: the client's own id when it gave one (so
+ * a retry through any gateway is the same command), a fresh one otherwise.
+ */
+export function commandIdFor(user: string, clientId: unknown): string {
+  if (clientId === undefined) return `${user}-${randomBytes(9).toString('base64url')}`;
+  if (typeof clientId !== 'string' || !clientIdPattern.test(clientId)) {
+    throw validationFailed('clientId must be 1-64 characters of A-Z a-z 0-9 _ -', { field: 'clientId' });
+  }
+  return `${user}-${clientId}`;
+}
+
+/** A direct conversation's id is derived from its two users, so there is only ever one. */
+export function directRoomId(a: string, b: string): string {
+  const pair = [a, b].sort().join('\n');
+  return `d_${createHash('sha256').update(pair).digest('base64url').slice(0, 24)}`;
+}
+
+export const newRoomId = () => `r_${randomBytes(12).toString('base64url')}`;
+
+export function parseSeq(text: unknown): number {
+  if (typeof text !== 'string') throw validationFailed('seq must be a positive whole number');
+  const seq = Number(text);
+  if (!Number.isSafeInteger(seq) || seq < 1 || String(seq) !== text)
+    throw validationFailed('seq must be a positive whole number');
+  return seq;
+}
+
+/** Sends a room command and turns a rejection into the matching HTTP error. */
+export async function roomCommand(
+  actors: ActorClient,
+  room: string,
+  command: Record<string, unknown>,
+  commandId?: string,
+): Promise<{ seq: number }> {
+  let result: CommandResult;
+  try {
+    result = await actors.send('room', room, command, commandId ? { commandId } : {});
+  } catch (err) {
+    if (err instanceof ActorClientError && err.code === 'invalid_id')
+      throw new ApiError('not_found', 404, 'no such room');
+    if (err instanceof ActorClientError && err.code === 'timeout') {
+      throw new ApiError('timeout', 504, 'the room did not answer in time; retry with the same clientId');
+    }
+    throw new ApiError('unavailable', 503, 'the chat service is unavailable');
+  }
+  if (result.status === 'rejected') {
+    throw new ApiError(result.code, statusOfRejection[result.code] ?? 400, result.message, result.details);
+  }
+  return { seq: result.version };
+}

@@ -1,0 +1,68 @@
+import express from 'express';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { NatsConnection } from '@nats-io/transport-node';
+import type { Redis } from 'ioredis';
+import { ActorClient } from '../actors/client.js';
+import { AccessTokenVerifier } from '../identity/verifier.js';
+import type { Logger } from '../kit/log.js';
+import { cors, errorHandler, jsonBody, notFound, securityHeaders, tracing } from './http.js';
+import { LiveHub } from './live.js';
+import { openApiDocument } from './openapi.js';
+import { apiRoutes } from './routes.js';
+
+export interface GatewayDeps {
+  nc: NatsConnection;
+  redis: Redis;
+  log: Logger;
+  config: {
+    port: number;
+    host: string;
+    jwtSecret: string;
+    partitions: number;
+    corsOrigins: string[];
+    bodyLimitBytes: number;
+    wsMaxFrameBytes: number;
+  };
+}
+
+export interface Gateway {
+  server: Server;
+  port: number;
+  live: LiveHub;
+  app: express.Express;
+  close(): Promise<void>;
+}
+
+/** The public edge: REST under /api/v1 and live events at /ws. Stateless; any number of replicas. */
+export async function startGateway({ nc, redis, log, config }: GatewayDeps): Promise<Gateway> {
+  const verifier = new AccessTokenVerifier(config.jwtSecret, redis);
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+  app.use(tracing(), securityHeaders(), cors(config.corsOrigins), jsonBody(config.bodyLimitBytes));
+  app.get('/api/v1/openapi.json', (_req, res) => void res.json(openApiDocument));
+  app.use('/api/v1', apiRoutes({ nc, actors: new ActorClient(nc, config.partitions), verifier }));
+  app.use(notFound);
+  app.use(errorHandler(log));
+
+  const server = createServer({ maxHeaderSize: 16 * 1024 }, app);
+  server.requestTimeout = 30_000;
+  const live = new LiveHub(server, { nc, verifier, log, maxFrameBytes: config.wsMaxFrameBytes });
+  await live.start();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, resolve);
+  });
+  return {
+    server,
+    app,
+    live,
+    port: (server.address() as AddressInfo).port,
+    async close() {
+      await live.close();
+      server.closeIdleConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,236 @@
+import { DeliverPolicy, jetstream, type ConsumerMessages } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
+import type { IncomingMessage, Server } from 'node:http';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { PublishedEvent } from '../actors/envelope.js';
+import { streams, subjects } from '../actors/topology.js';
+import { chatSubjects, roomIdPattern } from '../chat/endpoints.js';
+import type { AccessTokenVerifier } from '../identity/verifier.js';
+import { ApiError } from '../kit/api-error.js';
+import type { Logger } from '../kit/log.js';
+import { callRpc } from '../kit/rpc.js';
+import { RoomCursor, type RoomEventFrame } from './room-cursor.js';
+
+// Live delivery over WebSocket at /ws?access_token=…
+//   client → {"type":"subscribe","rooms":[{"room":"r_1","after":42}]}
+//            {"type":"unsubscribe","rooms":["r_1"]}   {"type":"ping"}
+//   server → {"type":"event","room":"r_1","seq":43,"event":{...}}
+//            {"type":"subscribed","room":"r_1","after":42}  {"type":"unsubscribed","room":"r_1","reason":"..."}
+//            {"type":"error","error":"...","message":"...","room"?:"r_1"}  {"type":"pong"}
+// Each subscribed room goes through a RoomCursor, so history (catch-up after
+// `after`) and live events merge into one gap-free, duplicate-free sequence.
+
+const pageSize = 200;
+const maxRoomsPerSocket = 500;
+
+interface Client {
+  ws: WebSocket;
+  user: string;
+  cursors: Map<string, RoomCursor>;
+  fetching: Set<string>;
+  alive: boolean;
+}
+
+export class LiveHub {
+  readonly #wss: WebSocketServer;
+  readonly #byRoom = new Map<string, Set<Client>>();
+  readonly #clients = new Map<WebSocket, Client>();
+  #events: ConsumerMessages | undefined;
+  #heartbeat: NodeJS.Timeout | undefined;
+  #connected = false;
+
+  constructor(
+    server: Server,
+    private readonly deps: {
+      nc: NatsConnection;
+      verifier: AccessTokenVerifier;
+      log: Logger;
+      maxFrameBytes: number;
+    },
+  ) {
+    this.#wss = new WebSocketServer({ server, path: '/ws', maxPayload: deps.maxFrameBytes });
+    this.#wss.on('connection', (ws, req) => void this.#accept(ws, req));
+  }
+
+  /** True once live room events are flowing from JetStream. */
+  get connected(): boolean {
+    return this.#connected;
+  }
+
+  async start(): Promise<void> {
+    this.#heartbeat = setInterval(() => this.#checkAlive(), 30_000);
+    void this.#follow();
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.#heartbeat);
+    await this.#events?.close();
+    for (const ws of this.#wss.clients) ws.close(1001, 'server going away');
+    await new Promise<void>((resolve) => this.#wss.close(() => resolve()));
+  }
+
+  /** One ordered consumer of every room event from now on, fanned out to subscribers. */
+  async #follow(): Promise<void> {
+    const js = jetstream(this.deps.nc);
+    while (!this.#events) {
+      try {
+        const consumer = await js.consumers.get(streams.events('room'), {
+          filter_subjects: [subjects.allEvents('room')],
+          deliver_policy: DeliverPolicy.New,
+        });
+        this.#events = await consumer.consume();
+      } catch {
+        await new Promise((r) => setTimeout(r, 500)); // the chat service has not created the stream yet
+      }
+    }
+    this.#connected = true;
+    for await (const msg of this.#events) {
+      const event = msg.json<PublishedEvent>();
+      this.#deliver(event.actorId, [{ room: event.actorId, seq: event.version, ...event.data }]);
+    }
+  }
+
+  async #accept(ws: WebSocket, req: IncomingMessage): Promise<void> {
+    const token = new URL(req.url ?? '/', 'http://x').searchParams.get('access_token') ?? '';
+    let user: string;
+    try {
+      user = (await this.deps.verifier.authenticate(token)).sub;
+    } catch (err) {
+      ws.close(4401, err instanceof ApiError ? err.error : 'unauthorized');
+      return;
+    }
+    const client: Client = { ws, user, cursors: new Map(), fetching: new Set(), alive: true };
+    this.#clients.set(ws, client);
+    ws.on('pong', () => (client.alive = true));
+    ws.on('message', (data, isBinary) => void this.#onMessage(client, data.toString(), isBinary));
+    ws.on('close', () => {
+      this.#clients.delete(ws);
+      for (const room of client.cursors.keys()) this.#byRoom.get(room)?.delete(client);
+    });
+    ws.on('error', () => undefined); // invalid frames close the socket with a reason; nothing to crash
+  }
+
+  async #onMessage(client: Client, text: string, isBinary: boolean): Promise<void> {
+    let message: { type?: unknown; rooms?: unknown };
+    try {
+      if (isBinary) throw new Error('binary frames are not spoken here');
+      message = JSON.parse(text) as typeof message;
+      if (typeof message !== 'object' || message === null) throw new Error('a message is a JSON object');
+    } catch (err) {
+      return send(client, { type: 'error', error: 'validation_failed', message: (err as Error).message });
+    }
+    if (message.type === 'ping') return send(client, { type: 'pong' });
+    if (message.type === 'subscribe' && Array.isArray(message.rooms)) {
+      for (const entry of message.rooms.slice(0, maxRoomsPerSocket)) this.#subscribe(client, entry);
+      return;
+    }
+    if (message.type === 'unsubscribe' && Array.isArray(message.rooms)) {
+      for (const room of message.rooms)
+        if (typeof room === 'string') this.#unsubscribe(client, room, 'requested');
+      return;
+    }
+    send(client, {
+      type: 'error',
+      error: 'validation_failed',
+      message: 'type must be subscribe, unsubscribe or ping',
+    });
+  }
+
+  #subscribe(client: Client, entry: unknown): void {
+    const { room, after } = (entry ?? {}) as { room?: unknown; after?: unknown };
+    if (
+      typeof room !== 'string' ||
+      !roomIdPattern.test(room) ||
+      !Number.isSafeInteger(after) ||
+      (after as number) < 0
+    ) {
+      return send(client, {
+        type: 'error',
+        error: 'validation_failed',
+        message: 'subscribe to {room, after: seq}',
+      });
+    }
+    if (client.cursors.size >= maxRoomsPerSocket) {
+      return send(client, {
+        type: 'error',
+        error: 'too_many_rooms',
+        message: `at most ${maxRoomsPerSocket} rooms`,
+        room,
+      });
+    }
+    client.cursors.set(room, new RoomCursor(room, after as number));
+    if (!this.#byRoom.has(room)) this.#byRoom.set(room, new Set());
+    this.#byRoom.get(room)!.add(client);
+    send(client, { type: 'subscribed', room, after });
+    void this.#catchUp(client, room);
+  }
+
+  #unsubscribe(client: Client, room: string, reason: string): void {
+    if (!client.cursors.delete(room)) return;
+    this.#byRoom.get(room)?.delete(client);
+    send(client, { type: 'unsubscribed', room, reason });
+  }
+
+  #deliver(room: string, frames: RoomEventFrame[]): void {
+    for (const client of this.#byRoom.get(room) ?? []) {
+      const cursor = client.cursors.get(room);
+      if (!cursor) continue;
+      this.#send(client, cursor, cursor.offer(frames));
+      if (cursor.gapAfter() !== undefined) void this.#catchUp(client, room);
+    }
+  }
+
+  #send(client: Client, cursor: RoomCursor, frames: RoomEventFrame[]): void {
+    for (const { room, seq, ...event } of frames) {
+      send(client, { type: 'event', room, seq, event });
+      const left =
+        (event.type === 'MemberLeft' || event.type === 'MemberRemoved') && event.user === client.user;
+      if (left) return this.#unsubscribe(client, cursor.room, 'no longer a member');
+    }
+  }
+
+  /** Pages history after the cursor until it is level with the room (membership checked by chat). */
+  async #catchUp(client: Client, room: string): Promise<void> {
+    if (client.fetching.has(room)) return;
+    client.fetching.add(room);
+    try {
+      for (;;) {
+        const cursor = client.cursors.get(room);
+        if (!cursor || client.ws.readyState !== client.ws.OPEN) return;
+        const events = await callRpc<RoomEventFrame[]>(this.deps.nc, chatSubjects.events, {
+          room,
+          user: client.user,
+          after: cursor.lastDelivered,
+          limit: pageSize,
+        });
+        this.#send(client, cursor, cursor.offer(events));
+        // Live events that arrived meanwhile may have opened a new gap: they are
+        // stored before they are published, so another page closes it.
+        if (events.length < pageSize && cursor.gapAfter() === undefined) return;
+      }
+    } catch (err) {
+      const error =
+        err instanceof ApiError ? err : new ApiError('unavailable', 503, 'history is unavailable');
+      send(client, { type: 'error', ...error.toJSON(), room });
+      if (error.status === 403 || error.status === 404) this.#unsubscribe(client, room, error.error);
+    } finally {
+      client.fetching.delete(room);
+    }
+  }
+
+  /** Terminates sockets that did not answer the last ping (a dead client or network). */
+  #checkAlive(): void {
+    for (const client of this.#clients.values()) {
+      if (!client.alive) {
+        client.ws.terminate();
+        continue;
+      }
+      client.alive = false;
+      client.ws.ping();
+    }
+  }
+}
+
+function send(client: Client, message: unknown): void {
+  if (client.ws.readyState === client.ws.OPEN) client.ws.send(JSON.stringify(message));
+}

@@ -1,0 +1,40 @@
+// The gateway process: REST under /api/v1 and the WebSocket at /ws.
+import { connect } from '@nats-io/transport-node';
+import { Redis } from 'ioredis';
+import { loadConfig } from '../kit/config.js';
+import { commonSettings, runService } from '../kit/service.js';
+import { startGateway } from './gateway.js';
+import { gatewaySettings, parseOrigins } from './settings.js';
+
+const config = loadConfig({ ...commonSettings, ...gatewaySettings });
+await runService({
+  service: 'gateway',
+  ...config,
+  async start({ log }) {
+    const nc = await connect({ servers: config.natsUrl, name: 'gateway' });
+    const redis = new Redis(config.redisUrl);
+    const gateway = await startGateway({
+      nc,
+      redis,
+      log,
+      config: { ...config, corsOrigins: parseOrigins(config.corsOrigins) },
+    });
+    log.info('api listening', { port: gateway.port });
+    return {
+      checks: [
+        { name: 'redis', check: async () => void (await redis.ping()) },
+        {
+          name: 'live-events',
+          check: () => {
+            if (!gateway.live.connected) throw new Error('not yet following room events');
+          },
+        },
+      ],
+      async stop() {
+        await gateway.close();
+        await nc.drain();
+        redis.disconnect();
+      },
+    };
+  },
+});

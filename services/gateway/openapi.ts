@@ -1,0 +1,219 @@
+// The OpenAPI document of /api/v1, served at /api/v1/openapi.json. A test
+// compares its paths and methods with the routes the gateway really serves.
+
+const error = { $ref: '#/components/schemas/Error' };
+const json = (schema: object) => ({ content: { 'application/json': { schema } } });
+const errors = {
+  '400': { description: 'validation_failed', ...json(error) },
+  '401': { description: 'unauthorized, token_expired, token_invalid, token_revoked', ...json(error) },
+};
+const ok = (description: string, schema: object = { type: 'object' }) => ({
+  '200': { description, ...json(schema) },
+  ...errors,
+});
+const created = (description: string, schema: object = { type: 'object' }) => ({
+  '201': { description, ...json(schema) },
+  ...errors,
+});
+const body = (properties: Record<string, object>, required: string[] = []) => ({
+  required: true,
+  ...json({ type: 'object', additionalProperties: false, properties, required }),
+});
+const room = {
+  name: 'room',
+  in: 'path',
+  required: true,
+  schema: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}$' },
+};
+const seq = { name: 'seq', in: 'path', required: true, schema: { type: 'integer', minimum: 1 } };
+const emoji = { name: 'emoji', in: 'path', required: true, schema: { type: 'string', maxLength: 32 } };
+const user = { name: 'user', in: 'path', required: true, schema: { type: 'string' } };
+const cursor = (name: string) => ({ name, in: 'query', schema: { type: 'integer', minimum: 0 } });
+const secured = { security: [{ bearer: [] }] };
+const seqReply = { type: 'object', properties: { seq: { type: 'integer' } } };
+
+export const openApiDocument = {
+  openapi: '3.1.0',
+  info: { title: 'MetaChat API', version: 'v1' },
+  servers: [{ url: '/api/v1' }],
+  components: {
+    securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+    schemas: {
+      Error: {
+        type: 'object',
+        required: ['error', 'message', 'code'],
+        properties: {
+          error: { type: 'string' },
+          message: { type: 'string' },
+          code: { type: 'integer' },
+          details: { type: 'object' },
+        },
+      },
+    },
+  },
+  paths: {
+    '/auth/register': {
+      post: {
+        summary: 'Create an account',
+        requestBody: body(
+          {
+            email: { type: 'string' },
+            displayName: { type: 'string' },
+            password: { type: 'string', minLength: 8 },
+          },
+          ['email', 'displayName', 'password'],
+        ),
+        responses: {
+          ...created('The profile and a token pair'),
+          '409': { description: 'email_taken', ...json(error) },
+        },
+      },
+    },
+    '/auth/login': {
+      post: {
+        summary: 'Log in',
+        requestBody: body({ email: { type: 'string' }, password: { type: 'string' } }, ['email', 'password']),
+        responses: ok('A token pair'),
+      },
+    },
+    '/auth/refresh': {
+      post: {
+        summary: 'Rotate a refresh token',
+        requestBody: body({ refreshToken: { type: 'string' } }, ['refreshToken']),
+        responses: ok('A new token pair'),
+      },
+    },
+    '/auth/logout': {
+      post: {
+        ...secured,
+        summary: 'Revoke the access token (and the refresh token’s login)',
+        requestBody: body({ refreshToken: { type: 'string' } }),
+        responses: { '204': { description: 'Logged out' }, ...errors },
+      },
+    },
+    '/me': {
+      get: { ...secured, summary: 'My profile', responses: ok('The profile') },
+      patch: {
+        ...secured,
+        summary: 'Update my profile',
+        requestBody: body({ displayName: { type: 'string' } }, ['displayName']),
+        responses: ok('The profile'),
+      },
+    },
+    '/rooms': {
+      get: { ...secured, summary: 'My rooms, most recently active first', responses: ok('Rooms') },
+      post: {
+        ...secured,
+        summary: 'Create a group room',
+        requestBody: body(
+          {
+            name: { type: 'string' },
+            visibility: { enum: ['public', 'private'] },
+            members: { type: 'array', items: { type: 'string' } },
+          },
+          ['name'],
+        ),
+        responses: created('The room id and sequence'),
+      },
+    },
+    '/direct': {
+      post: {
+        ...secured,
+        summary: 'Open the direct conversation with a user (one per pair)',
+        requestBody: body({ peer: { type: 'string' } }, ['peer']),
+        responses: { ...created('The room id'), ...ok('The existing room id') },
+      },
+    },
+    '/rooms/{room}/join': {
+      post: {
+        ...secured,
+        parameters: [room],
+        summary: 'Join a public room or one I was invited to',
+        responses: ok('Joined', seqReply),
+      },
+    },
+    '/rooms/{room}/leave': {
+      post: { ...secured, parameters: [room], summary: 'Leave a room', responses: ok('Left', seqReply) },
+    },
+    '/rooms/{room}/invitations': {
+      post: {
+        ...secured,
+        parameters: [room],
+        summary: 'Invite a user',
+        requestBody: body({ user: { type: 'string' } }, ['user']),
+        responses: ok('Invited', seqReply),
+      },
+    },
+    '/rooms/{room}/members/{user}': {
+      delete: {
+        ...secured,
+        parameters: [room, user],
+        summary: 'Remove a member (owners)',
+        responses: ok('Removed', seqReply),
+      },
+    },
+    '/rooms/{room}/messages': {
+      get: {
+        ...secured,
+        parameters: [
+          room,
+          cursor('before'),
+          cursor('after'),
+          { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 200 } },
+        ],
+        summary: 'A page of messages by sequence cursor',
+        responses: ok('Messages'),
+      },
+      post: {
+        ...secured,
+        parameters: [room],
+        summary: 'Send a message; a retry with the same clientId is stored once',
+        requestBody: body(
+          {
+            text: { type: 'string', maxLength: 4000 },
+            clientId: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}$' },
+          },
+          ['text'],
+        ),
+        responses: created('The message’s sequence', seqReply),
+      },
+    },
+    '/rooms/{room}/events': {
+      get: {
+        ...secured,
+        parameters: [room, cursor('after'), { name: 'limit', in: 'query', schema: { type: 'integer' } }],
+        summary: 'Every room event after a sequence (resume)',
+        responses: ok('Events'),
+      },
+    },
+    '/rooms/{room}/messages/{seq}': {
+      patch: {
+        ...secured,
+        parameters: [room, seq],
+        summary: 'Edit my message',
+        requestBody: body({ text: { type: 'string' } }, ['text']),
+        responses: ok('Edited', seqReply),
+      },
+      delete: {
+        ...secured,
+        parameters: [room, seq],
+        summary: 'Delete a message (mine, or any as owner)',
+        responses: ok('Deleted', seqReply),
+      },
+    },
+    '/rooms/{room}/messages/{seq}/reactions/{emoji}': {
+      put: {
+        ...secured,
+        parameters: [room, seq, emoji],
+        summary: 'React',
+        responses: ok('Reacted', seqReply),
+      },
+      delete: {
+        ...secured,
+        parameters: [room, seq, emoji],
+        summary: 'Take a reaction back',
+        responses: ok('Removed', seqReply),
+      },
+    },
+  },
+};

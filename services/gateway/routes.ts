@@ -1,0 +1,176 @@
+import { Router, type Request, type RequestHandler } from 'express';
+import type { NatsConnection } from '@nats-io/transport-node';
+import type { ActorClient } from '../actors/client.js';
+import { chatSubjects, roomIdPattern } from '../chat/endpoints.js';
+import { identitySubjects } from '../identity/endpoints.js';
+import type { AccessClaims } from '../identity/tokens.js';
+import type { AccessTokenVerifier } from '../identity/verifier.js';
+import { ApiError, validationFailed } from '../kit/api-error.js';
+import { callRpc } from '../kit/rpc.js';
+import { commandIdFor, directRoomId, newRoomId, parseSeq, pick, roomCommand } from './chat-commands.js';
+
+export interface RouteDeps {
+  nc: NatsConnection;
+  actors: ActorClient;
+  verifier: AccessTokenVerifier;
+}
+
+const claimsOf = (req: Request): AccessClaims => (req as Request & { claims: AccessClaims }).claims;
+
+/** Bearer authentication: 401 in the project's format when missing, bad, expired or revoked. */
+export function requireAuth(verifier: AccessTokenVerifier): RequestHandler {
+  return async (req, _res, next) => {
+    const header = req.header('authorization') ?? '';
+    const match = /^Bearer ([A-Za-z0-9._-]{10,4096})$/.exec(header);
+    if (!match) throw new ApiError('unauthorized', 401, 'send Authorization: Bearer <access token>');
+    (req as Request & { claims: AccessClaims }).claims = await verifier.authenticate(match[1]!);
+    next();
+  };
+}
+
+function roomParam(req: Request): string {
+  const room = req.params.room;
+  if (typeof room !== 'string' || !roomIdPattern.test(room))
+    throw new ApiError('not_found', 404, 'no such room');
+  return room;
+}
+
+function queryInt(req: Request, name: string): number | undefined {
+  const raw = req.query[name];
+  if (raw === undefined) return undefined;
+  if (typeof raw !== 'string' || !/^\d{1,15}$/.test(raw)) {
+    throw validationFailed(`${name} must be a non-negative whole number`, { field: name });
+  }
+  return Number(raw);
+}
+
+export function apiRoutes({ nc, actors, verifier }: RouteDeps): Router {
+  const router = Router();
+  const auth = requireAuth(verifier);
+  const me = (req: Request) => claimsOf(req).sub;
+
+  // Accounts and sessions (identity service).
+  router.post('/auth/register', async (req, res) => {
+    res.status(201).json(await callRpc(nc, identitySubjects.register, req.body ?? {}));
+  });
+  router.post('/auth/login', async (req, res) => {
+    res.json(await callRpc(nc, identitySubjects.login, req.body ?? {}));
+  });
+  router.post('/auth/refresh', async (req, res) => {
+    res.json(await callRpc(nc, identitySubjects.refresh, req.body ?? {}));
+  });
+  router.post('/auth/logout', auth, async (req, res) => {
+    await callRpc(nc, identitySubjects.logout, { claims: claimsOf(req), body: req.body });
+    res.status(204).end();
+  });
+  router.get('/me', auth, async (req, res) => {
+    res.json(await callRpc(nc, identitySubjects.profile, { claims: claimsOf(req) }));
+  });
+  router.patch('/me', auth, async (req, res) => {
+    res.json(
+      await callRpc(nc, identitySubjects.updateProfile, { claims: claimsOf(req), body: req.body ?? {} }),
+    );
+  });
+
+  // Rooms (room actors for writes, chat service for reads).
+  router.get('/rooms', auth, async (req, res) => {
+    res.json({ rooms: await callRpc(nc, chatSubjects.rooms, { user: me(req) }) });
+  });
+  router.post('/rooms', auth, async (req, res) => {
+    const body = pick(req.body, ['name', 'visibility', 'members']);
+    const id = newRoomId();
+    const { seq } = await roomCommand(actors, id, { ...body, type: 'create', kind: 'group', by: me(req) });
+    res.status(201).json({ id, seq });
+  });
+  router.post('/direct', auth, async (req, res) => {
+    const { peer } = pick(req.body, ['peer']);
+    if (typeof peer !== 'string') throw validationFailed('peer must be a user id', { field: 'peer' });
+    const id = directRoomId(me(req), peer);
+    try {
+      const { seq } = await roomCommand(actors, id, { type: 'create', kind: 'direct', by: me(req), peer });
+      res.status(201).json({ id, seq });
+    } catch (err) {
+      if (!(err instanceof ApiError && err.error === 'room_exists')) throw err;
+      res.status(200).json({ id }); // the one conversation of these two exists: it is the answer
+    }
+  });
+  router.post('/rooms/:room/join', auth, async (req, res) => {
+    res.json(await roomCommand(actors, roomParam(req), { type: 'join', by: me(req) }));
+  });
+  router.post('/rooms/:room/leave', auth, async (req, res) => {
+    res.json(await roomCommand(actors, roomParam(req), { type: 'leave', by: me(req) }));
+  });
+  router.post('/rooms/:room/invitations', auth, async (req, res) => {
+    const { user } = pick(req.body, ['user']);
+    res.json(await roomCommand(actors, roomParam(req), { type: 'invite', by: me(req), user }));
+  });
+  router.delete('/rooms/:room/members/:user', auth, async (req, res) => {
+    res.json(
+      await roomCommand(actors, roomParam(req), { type: 'remove', by: me(req), user: req.params.user }),
+    );
+  });
+
+  // Messages.
+  router.get('/rooms/:room/messages', auth, async (req, res) => {
+    const page = {
+      before: queryInt(req, 'before'),
+      after: queryInt(req, 'after'),
+      limit: queryInt(req, 'limit') ?? 50,
+    };
+    const messages = await callRpc(nc, chatSubjects.history, {
+      room: roomParam(req),
+      user: me(req),
+      ...page,
+    });
+    res.json({ messages });
+  });
+  router.get('/rooms/:room/events', auth, async (req, res) => {
+    const page = { after: queryInt(req, 'after') ?? 0, limit: queryInt(req, 'limit') ?? 100 };
+    res.json({
+      events: await callRpc(nc, chatSubjects.events, { room: roomParam(req), user: me(req), ...page }),
+    });
+  });
+  router.post('/rooms/:room/messages', auth, async (req, res) => {
+    const { text, clientId } = pick(req.body, ['text', 'clientId']);
+    const commandId = commandIdFor(me(req), clientId);
+    res
+      .status(201)
+      .json(await roomCommand(actors, roomParam(req), { type: 'send', by: me(req), text }, commandId));
+  });
+  router.patch('/rooms/:room/messages/:seq', auth, async (req, res) => {
+    const { text } = pick(req.body, ['text']);
+    res.json(
+      await roomCommand(actors, roomParam(req), {
+        type: 'edit',
+        by: me(req),
+        seq: parseSeq(req.params.seq),
+        text,
+      }),
+    );
+  });
+  router.delete('/rooms/:room/messages/:seq', auth, async (req, res) => {
+    res.json(
+      await roomCommand(actors, roomParam(req), {
+        type: 'delete',
+        by: me(req),
+        seq: parseSeq(req.params.seq),
+      }),
+    );
+  });
+  for (const [method, on] of [
+    ['put', true],
+    ['delete', false],
+  ] as const) {
+    router[method]('/rooms/:room/messages/:seq/reactions/:emoji', auth, async (req, res) => {
+      const command = {
+        type: 'react',
+        by: me(req),
+        seq: parseSeq(req.params.seq),
+        emoji: req.params.emoji,
+        on,
+      };
+      res.json(await roomCommand(actors, roomParam(req), command));
+    });
+  }
+  return router;
+}

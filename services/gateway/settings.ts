@@ -1,0 +1,23 @@
+import { setting } from '../kit/config.js';
+import { identitySettings } from '../identity/settings.js';
+
+export const gatewaySettings = {
+  port: setting.port('PORT', { default: 8080 }),
+  host: setting.string('HOST', { default: '0.0.0.0' }),
+  natsUrl: identitySettings.natsUrl,
+  redisUrl: identitySettings.redisUrl,
+  jwtSecret: identitySettings.jwtSecret,
+  partitions: setting.int('ACTOR_PARTITIONS', { default: 16, min: 1, max: 1024 }),
+  /** Origins allowed by CORS, comma-separated; empty allows none (same-origin clients only). */
+  corsOrigins: setting.string('CORS_ORIGINS', { default: '-' }),
+  bodyLimitBytes: setting.int('BODY_LIMIT_BYTES', { default: 64 * 1024, min: 1024, max: 1024 * 1024 }),
+  wsMaxFrameBytes: setting.int('WS_MAX_FRAME_BYTES', { default: 64 * 1024, min: 1024, max: 1024 * 1024 }),
+};
+
+export const parseOrigins = (list: string): string[] =>
+  list === '-'
+    ? []
+    : list
+        .split(',')
+        .map((o) => o.trim())
+        .filter(Boolean);
