@@ -91,6 +91,14 @@ export class LiveHub {
   }
 
   async #accept(ws: WebSocket, req: IncomingMessage): Promise<void> {
+    // Frames can arrive while the token is being checked: hold them until then.
+    const early: [string, boolean][] = [];
+    let client: Client | undefined;
+    ws.on('message', (data, isBinary) => {
+      if (client) void this.#onMessage(client, data.toString(), isBinary);
+      else early.push([data.toString(), isBinary]);
+    });
+    ws.on('error', () => undefined); // invalid frames close the socket with a reason; nothing to crash
     const token = new URL(req.url ?? '/', 'http://x').searchParams.get('access_token') ?? '';
     let user: string;
     try {
@@ -99,15 +107,15 @@ export class LiveHub {
       ws.close(4401, err instanceof ApiError ? err.error : 'unauthorized');
       return;
     }
-    const client: Client = { ws, user, cursors: new Map(), fetching: new Set(), alive: true };
-    this.#clients.set(ws, client);
-    ws.on('pong', () => (client.alive = true));
-    ws.on('message', (data, isBinary) => void this.#onMessage(client, data.toString(), isBinary));
+    const accepted: Client = { ws, user, cursors: new Map(), fetching: new Set(), alive: true };
+    client = accepted;
+    this.#clients.set(ws, accepted);
+    ws.on('pong', () => (accepted.alive = true));
     ws.on('close', () => {
       this.#clients.delete(ws);
-      for (const room of client.cursors.keys()) this.#byRoom.get(room)?.delete(client);
+      for (const room of accepted.cursors.keys()) this.#byRoom.get(room)?.delete(accepted);
     });
-    ws.on('error', () => undefined); // invalid frames close the socket with a reason; nothing to crash
+    for (const [text, isBinary] of early.splice(0)) void this.#onMessage(accepted, text, isBinary);
   }
 
   async #onMessage(client: Client, text: string, isBinary: boolean): Promise<void> {

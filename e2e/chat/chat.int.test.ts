@@ -1,0 +1,268 @@
+import { expect } from 'chai';
+import jwt from 'jsonwebtoken';
+import { request } from 'node:http';
+import { WebSocket } from 'ws';
+import { MetaChat, MetaChatError, type RoomEvent } from '../../services/sdk/index.js';
+import { startPlatform, type Platform } from '../platform.js';
+import { server } from '../testenv/root-hooks.js';
+
+async function take(
+  stream: AsyncIterable<RoomEvent>,
+  count: number,
+  timeoutMs = 20_000,
+): Promise<RoomEvent[]> {
+  const got: RoomEvent[] = [];
+  const timer = setTimeout(() => (stream as { close?: () => void }).close?.(), timeoutMs);
+  for await (const event of stream) {
+    got.push(event);
+    if (got.length === count) break;
+  }
+  clearTimeout(timer);
+  return got;
+}
+
+async function failure(work: Promise<unknown>): Promise<{ error: string; status: number }> {
+  const err = await work.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).to.be.instanceOf(MetaChatError);
+  return { error: (err as MetaChatError).error, status: (err as MetaChatError).status };
+}
+
+/** A raw HTTP request, for bodies no well-behaved client would send. */
+function raw(
+  url: string,
+  body: Buffer | string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; json: Record<string, unknown> }> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      url,
+      { method: 'POST', headers: { 'content-type': 'application/json', ...headers } },
+      (res) => {
+        let text = '';
+        res.on('data', (c: Buffer) => (text += c.toString()));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, json: JSON.parse(text || '{}') as Record<string, unknown> }),
+        );
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+describe('chat end to end (identity, chat and two gateways as processes; real NATS, FerretDB, Redis)', function () {
+  this.timeout(120_000);
+  let platform: Platform;
+  let ann: MetaChat;
+  let bob: MetaChat;
+  let bobOnB: MetaChat;
+  let eve: MetaChat;
+  let annId: string;
+  let bobId: string;
+  let room: string;
+
+  before(async () => {
+    platform = await startPlatform({
+      natsUrl: server('nats').url,
+      mongoUrl: server('mongo').url,
+      redisUrl: server('redis').url,
+      database: `e2e_chat_${Date.now().toString(36)}`,
+      gateways: 2,
+    });
+    const [a, b] = platform.gateways.map((g) => g.url);
+    ann = new MetaChat({ baseUrl: a!, WebSocket: WebSocket as never });
+    bob = new MetaChat({ baseUrl: a!, WebSocket: WebSocket as never });
+    bobOnB = new MetaChat({ baseUrl: b!, WebSocket: WebSocket as never });
+    eve = new MetaChat({ baseUrl: b!, WebSocket: WebSocket as never });
+    annId = (await ann.register('ann@example.com', 'Ann', 'ann-password')).id;
+    bobId = (await bob.register('bob@example.com', 'Bob', 'bob-password')).id;
+    await bobOnB.login('bob@example.com', 'bob-password');
+    await eve.register('eve@example.com', 'Eve', 'eve-password');
+  });
+  after(() => platform?.stop());
+
+  it('lets two users create a room and exchange messages live across gateways', async () => {
+    room = (await ann.createRoom('Reading group', { members: [bobId] })).id;
+    const live = bobOnB.events({ [room]: 0 });
+    await live.subscribed;
+    await ann.send(room, 'hello Bob');
+    await bob.send(room, 'hello Ann');
+    const events = await take(live, 5);
+    live.close();
+    expect(events.map((e) => [e.seq, e.event.type])).to.deep.equal([
+      [1, 'RoomCreated'],
+      [2, 'MemberJoined'],
+      [3, 'MemberJoined'],
+      [4, 'MessageSent'],
+      [5, 'MessageSent'],
+    ]);
+    expect(events[3]!.event).to.deep.include({ author: annId, text: 'hello Bob' });
+    expect((await ann.rooms()).rooms.map((r) => r.id)).to.include(room);
+  });
+
+  it('pages history both ways and edits, reacts and deletes', async () => {
+    for (let i = 1; i <= 6; i++) await ann.send(room, `page ${i}`); // seq 6..11
+    await ann.edit(room, 6, 'page 1 (edited)');
+    await bob.react(room, 6, '👍');
+    await ann.delete(room, 5); // the owner deletes Bob's message
+    const newest = await eventually(async () => {
+      const page = await bob.history(room, { limit: 4 });
+      return page.messages[0]?.seq === 11 && page.messages;
+    });
+    expect(newest.map((m) => m.seq)).to.deep.equal([11, 10, 9, 8]);
+    expect((await bob.history(room, { before: 8, limit: 10 })).messages.map((m) => m.seq)).to.deep.equal([
+      7, 6, 5, 4,
+    ]);
+    const forward = await eventually(async () => {
+      const page = (await bob.history(room, { after: 4, limit: 2 })).messages;
+      return page[0]?.deleted && Object.keys(page[1]?.reactions ?? {}).length && page;
+    });
+    expect(forward[0]).to.deep.include({ seq: 5, deleted: true, text: '' });
+    expect(forward[1]).to.deep.include({ seq: 6, text: 'page 1 (edited)', reactions: { '👍': [bobId] } });
+  });
+
+  it('gives a reconnecting client exactly the 200 messages it missed, in order, then live ones', async () => {
+    const live = bobOnB.events({ [room]: 0 });
+    const before = await take(live, 14); // everything so far: 11 events + edit, reaction, delete
+    const last = before.at(-1)!.seq;
+    live.close();
+    for (let i = 1; i <= 200; i++) await ann.send(room, `while away ${i}`);
+    const resumed = bobOnB.events({ [room]: last });
+    const missed = await take(resumed, 200);
+    expect(missed.map((e) => e.seq)).to.deep.equal(Array.from({ length: 200 }, (_, i) => last + 1 + i));
+    expect(missed.map((e) => e.event.text)).to.deep.equal(
+      Array.from({ length: 200 }, (_, i) => `while away ${i + 1}`),
+    );
+    resumed.interrupt(); // a dropped connection: the stream reconnects and resumes by itself
+    await ann.send(room, 'after the blip');
+    const [next] = await take(resumed, 1);
+    resumed.close();
+    expect(next).to.deep.include({ seq: last + 201 });
+    expect(next!.event.text).to.equal('after the blip');
+  });
+
+  it('stores a send retried through another gateway once and answers with the original sequence', async () => {
+    const first = await bob.send(room, 'only once', 'bob-retry-1');
+    const again = await bobOnB.send(room, 'only once', 'bob-retry-1');
+    expect(again).to.deep.equal(first);
+    const copies = await eventually(async () => {
+      const page = (await bob.history(room, { after: first.seq - 1, limit: 5 })).messages;
+      return page.length > 0 && page;
+    });
+    expect(copies.filter((m) => m.text === 'only once')).to.have.length(1);
+  });
+
+  it('refuses non-members (403) and bad, expired or forged tokens (401)', async () => {
+    expect(await failure(eve.history(room))).to.deep.equal({ error: 'forbidden', status: 403 });
+    expect(await failure(eve.send(room, 'let me in'))).to.deep.equal({ error: 'forbidden', status: 403 });
+    const forged = jwt.sign({ sub: annId, jti: 'x' }, 'not-the-secret-not-the-secret-0000', {
+      issuer: 'metachat',
+      audience: 'metachat-api',
+      expiresIn: 60,
+    });
+    const expired = jwt.sign(
+      { sub: annId, jti: 'y', exp: Math.floor(Date.now() / 1000) - 10 },
+      platform.jwtSecret,
+      { issuer: 'metachat', audience: 'metachat-api' },
+    );
+    for (const [token, error] of [
+      [forged, 'token_invalid'],
+      [expired, 'token_expired'],
+      ['garbage-token', 'token_invalid'],
+    ] as const) {
+      const impostor = new MetaChat({ baseUrl: platform.gateways[0]!.url });
+      impostor.tokens = {
+        accessToken: token,
+        refreshToken: 'x',
+        accessTokenExpiresAt: 0,
+        refreshTokenExpiresAt: 0,
+      };
+      expect(await failure(impostor.history(room))).to.deep.equal({ error, status: 401 });
+    }
+    expect(await failure(new MetaChat({ baseUrl: platform.gateways[0]!.url }).rooms())).to.deep.equal({
+      error: 'unauthorized',
+      status: 401,
+    });
+  });
+
+  it('answers bad input with a 4xx in the error format, never a 5xx', async () => {
+    const url = `${platform.gateways[0]!.url}/api/v1/rooms/${room}/messages`;
+    const auth = { authorization: `Bearer ${ann.tokens!.accessToken}` };
+    const cases: [string, Buffer | string, number, string][] = [
+      ['malformed JSON', '{"text": ', 400, 'validation_failed'],
+      ['wrong type', JSON.stringify({ text: 42 }), 400, 'invalid_command'],
+      ['unknown field', JSON.stringify({ text: 'x', admin: true }), 400, 'validation_failed'],
+      ['operator injection', JSON.stringify({ text: { $gt: '' } }), 400, 'invalid_command'],
+      [
+        'injection in clientId',
+        JSON.stringify({ text: 'x', clientId: { $ne: null } }),
+        400,
+        'validation_failed',
+      ],
+      ['oversized body', JSON.stringify({ text: 'x'.repeat(100_000) }), 413, 'payload_too_large'],
+      [
+        'invalid UTF-8',
+        Buffer.from([0x7b, 0x22, 0x74, 0x22, 0x3a, 0x22, 0xff, 0xfe, 0x22, 0x7d]),
+        400,
+        'validation_failed',
+      ],
+      ['a JSON string', '"just a string"', 400, 'validation_failed'],
+    ];
+    for (const [what, body, status, error] of cases) {
+      const res = await raw(url, body, auth);
+      expect([what, res.status, res.json.error], what).to.deep.equal([what, status, error]);
+      expect(res.json).to.include.keys('error', 'message', 'code');
+    }
+    const wrongType = await raw(url, JSON.stringify({ text: 'x' }), {
+      ...auth,
+      'content-type': 'text/plain',
+    });
+    expect(wrongType.status).to.equal(415);
+    expect((await fetch(`${platform.gateways[0]!.url}/api/v1/nowhere`)).status).to.equal(404);
+    const badSeq = await fetch(`${platform.gateways[0]!.url}/api/v1/rooms/${room}/messages?before=-1`, {
+      headers: auth,
+    });
+    expect(badSeq.status).to.equal(400);
+    // The services survived all of it.
+    expect((await ann.send(room, 'still here')).seq).to.be.above(0);
+  });
+
+  it('closes a WebSocket that sends a huge frame, answers a garbage frame with an error and keeps the socket', async () => {
+    const wsUrl = `${platform.gateways[1]!.url.replace('http', 'ws')}/ws?access_token=${bob.tokens!.accessToken}`;
+    const ws = new WebSocket(wsUrl);
+    await new Promise((resolve) => ws.once('open', resolve));
+    const replies: Record<string, unknown>[] = [];
+    ws.on('message', (data) => replies.push(JSON.parse(String(data)) as Record<string, unknown>));
+    ws.send('not json');
+    ws.send(JSON.stringify({ type: 'ping' }));
+    await eventually(async () => replies.length >= 2);
+    expect(replies.map((r) => r.type)).to.deep.equal(['error', 'pong']);
+    const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
+    ws.send('x'.repeat(200_000));
+    expect(await closed).to.equal(1009);
+
+    const refused = new WebSocket(
+      `${platform.gateways[1]!.url.replace('http', 'ws')}/ws?access_token=forged`,
+    );
+    const [code, reason] = await new Promise<[number, string]>((resolve) =>
+      refused.once('close', (c, r) => resolve([c, String(r)])),
+    );
+    expect([code, reason]).to.deep.equal([4401, 'token_invalid']);
+  });
+});
+
+async function eventually<T>(
+  probe: () => Promise<T | false | undefined | 0>,
+  timeoutMs = 15_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const value = await probe();
+    if (value) return value;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('timed out');
+}

@@ -1,0 +1,76 @@
+import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { startServiceProcess, type ServiceProcess } from './testenv/service-process.js';
+
+const entry = (path: string) => fileURLToPath(new URL(`../services/${path}`, import.meta.url));
+
+export interface Platform {
+  identity: ServiceProcess;
+  chat: ServiceProcess;
+  gateways: { process: ServiceProcess; url: string }[];
+  jwtSecret: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * The MetaChat services as real processes on the test environment's
+ * servers: identity, chat and `gateways` gateway replicas.
+ */
+export async function startPlatform(servers: {
+  natsUrl: string;
+  mongoUrl: string;
+  redisUrl: string;
+  database: string;
+  gateways?: number;
+}): Promise<Platform> {
+  const jwtSecret = randomBytes(32).toString('hex');
+  const common = {
+    NATS_URL: servers.natsUrl,
+    MONGO_URL: servers.mongoUrl,
+    MONGO_DB: servers.database,
+    REDIS_URL: servers.redisUrl,
+    JWT_SECRET: jwtSecret,
+    ACTOR_PARTITIONS: '8',
+    LOG_LEVEL: 'warn',
+  };
+  const started: ServiceProcess[] = [];
+  const stop = async () => {
+    await Promise.all(started.map((p) => p.stop()));
+  };
+  try {
+    const ready = async (p: Promise<ServiceProcess>) => {
+      const proc = await p;
+      started.push(proc);
+      return proc;
+    };
+    const [identity, chat] = await Promise.all([
+      ready(startServiceProcess(entry('identity/main.ts'), { ...common, LOG_LEVEL: 'info' })),
+      ready(startServiceProcess(entry('chat/main.ts'), { ...common, LOG_LEVEL: 'info' })),
+    ]);
+    await identity.waitForLog((l) => l.message === 'service started');
+    await chat.waitForLog((l) => l.message === 'service started');
+    const gateways = await Promise.all(
+      Array.from({ length: servers.gateways ?? 1 }, async () => {
+        const proc = await ready(
+          startServiceProcess(entry('gateway/main.ts'), { ...common, PORT: '0', LOG_LEVEL: 'info' }),
+        );
+        const { port } = await proc.waitForLog((l) => l.message === 'api listening');
+        await waitReady(proc.opsPort);
+        return { process: proc, url: `http://127.0.0.1:${port as number}` };
+      }),
+    );
+    return { identity, chat, gateways, jwtSecret, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+async function waitReady(opsPort: number): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    const res = await fetch(`http://127.0.0.1:${opsPort}/readyz`).catch(() => undefined);
+    if (res?.ok) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('the gateway did not become ready');
+}

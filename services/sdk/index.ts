@@ -1,0 +1,294 @@
+// The MetaChat client SDK, for Node and browsers. No dependencies: it uses the
+// platform's fetch and WebSocket (pass `WebSocket` from the `ws` package in Node 20).
+
+export class MetaChatError extends Error {
+  override name = 'MetaChatError';
+  constructor(
+    readonly error: string,
+    readonly status: number,
+    message: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+  }
+}
+
+export interface Tokens {
+  accessToken: string;
+  accessTokenExpiresAt: number;
+  refreshToken: string;
+  refreshTokenExpiresAt: number;
+}
+
+export interface RoomEvent {
+  room: string;
+  seq: number;
+  event: { type: string; [key: string]: unknown };
+}
+
+type WebSocketLike = {
+  readyState: number;
+  send(data: string): void;
+  close(code?: number, reason?: string): void;
+  onopen: ((ev: unknown) => void) | null;
+  onclose: ((ev: { code: number; reason: string }) => void) | null;
+  onmessage: ((ev: { data: unknown }) => void) | null;
+  onerror: ((ev: unknown) => void) | null;
+};
+type WebSocketConstructor = new (url: string) => WebSocketLike;
+
+export interface ClientOptions {
+  /** e.g. https://chat.example.com (the API is under /api/v1, live events at /ws). */
+  baseUrl: string;
+  WebSocket?: WebSocketConstructor;
+  /** Attempts for a send that fails for want of an answer (network, 502-504). */
+  sendAttempts?: number;
+}
+
+const retryable = (status: number) => status === 0 || status === 502 || status === 503 || status === 504;
+const newClientId = () => `c${Date.now().toString(36)}${Math.random().toString(36).slice(2, 12)}`;
+
+export class MetaChat {
+  tokens: Tokens | undefined;
+  readonly #base: string;
+  readonly #WebSocket: WebSocketConstructor | undefined;
+  readonly #sendAttempts: number;
+
+  constructor(options: ClientOptions) {
+    this.#base = options.baseUrl.replace(/\/$/, '');
+    this.#WebSocket = options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
+    this.#sendAttempts = options.sendAttempts ?? 5;
+  }
+
+  /** Any API call; errors come as MetaChatError with the server's code. */
+  async api<T>(method: string, path: string, body?: unknown): Promise<T> {
+    let res: Response;
+    try {
+      res = await fetch(`${this.#base}/api/v1${path}`, {
+        method,
+        headers: {
+          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+          ...(this.tokens ? { authorization: `Bearer ${this.tokens.accessToken}` } : {}),
+        },
+        body: body !== undefined ? JSON.stringify(body) : undefined,
+      });
+    } catch (err) {
+      throw new MetaChatError('network', 0, `could not reach MetaChat: ${(err as Error).message}`);
+    }
+    if (res.status === 204) return undefined as T;
+    const payload = (await res.json().catch(() => ({}))) as Record<string, unknown>;
+    if (!res.ok) {
+      throw new MetaChatError(
+        String(payload.error ?? 'http_error'),
+        res.status,
+        String(payload.message ?? res.statusText),
+        payload.details as Record<string, unknown>,
+      );
+    }
+    return payload as T;
+  }
+
+  async register(
+    email: string,
+    displayName: string,
+    password: string,
+  ): Promise<{ id: string; email: string; displayName: string }> {
+    const { user, tokens } = await this.api<{
+      user: { id: string; email: string; displayName: string };
+      tokens: Tokens;
+    }>('POST', '/auth/register', { email, displayName, password });
+    this.tokens = tokens;
+    return user;
+  }
+
+  async login(email: string, password: string): Promise<void> {
+    this.tokens = await this.api<Tokens>('POST', '/auth/login', { email, password });
+  }
+
+  async refresh(): Promise<void> {
+    if (!this.tokens) throw new MetaChatError('unauthorized', 401, 'log in first');
+    this.tokens = await this.api<Tokens>('POST', '/auth/refresh', { refreshToken: this.tokens.refreshToken });
+  }
+
+  async logout(): Promise<void> {
+    await this.api(
+      'POST',
+      '/auth/logout',
+      this.tokens ? { refreshToken: this.tokens.refreshToken } : undefined,
+    );
+    this.tokens = undefined;
+  }
+
+  createRoom(name: string, options: { members?: string[]; visibility?: 'public' | 'private' } = {}) {
+    return this.api<{ id: string; seq: number }>('POST', '/rooms', { name, ...options });
+  }
+
+  openDirect(peer: string) {
+    return this.api<{ id: string }>('POST', '/direct', { peer });
+  }
+
+  rooms() {
+    return this.api<{
+      rooms: {
+        id: string;
+        kind: string;
+        name: string;
+        lastSeq: number;
+        lastActivityAt: number;
+        role: string;
+      }[];
+    }>('GET', '/rooms');
+  }
+
+  history(room: string, page: { before?: number; after?: number; limit?: number } = {}) {
+    const query = Object.entries(page)
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]) => `${k}=${v}`)
+      .join('&');
+    return this.api<{
+      messages: {
+        seq: number;
+        author: string;
+        text: string;
+        deleted: boolean;
+        reactions: Record<string, string[]>;
+      }[];
+    }>('GET', `/rooms/${encodeURIComponent(room)}/messages${query ? `?${query}` : ''}`);
+  }
+
+  /**
+   * Sends a message. The client id makes it idempotent: when an answer is
+   * lost, the send is retried with the same id and stored once.
+   */
+  async send(room: string, text: string, clientId = newClientId()): Promise<{ seq: number }> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.api<{ seq: number }>('POST', `/rooms/${encodeURIComponent(room)}/messages`, {
+          text,
+          clientId,
+        });
+      } catch (err) {
+        if (!(err instanceof MetaChatError) || !retryable(err.status) || attempt >= this.#sendAttempts)
+          throw err;
+        await new Promise((r) => setTimeout(r, 100 * 2 ** attempt));
+      }
+    }
+  }
+
+  edit(room: string, seq: number, text: string) {
+    return this.api<{ seq: number }>('PATCH', `/rooms/${encodeURIComponent(room)}/messages/${seq}`, { text });
+  }
+
+  delete(room: string, seq: number) {
+    return this.api<{ seq: number }>('DELETE', `/rooms/${encodeURIComponent(room)}/messages/${seq}`);
+  }
+
+  react(room: string, seq: number, emoji: string, on = true) {
+    return this.api<{ seq: number }>(
+      on ? 'PUT' : 'DELETE',
+      `/rooms/${encodeURIComponent(room)}/messages/${seq}/reactions/${encodeURIComponent(emoji)}`,
+    );
+  }
+
+  /**
+   * Live events of rooms, starting after the given sequence of each. The
+   * stream reconnects by itself and resumes from the last sequence it
+   * delivered, so nothing is missed or repeated. `for await` it; `close()` ends it.
+   */
+  events(after: Record<string, number>): LiveEvents {
+    if (!this.#WebSocket)
+      throw new MetaChatError('unsupported', 0, 'no WebSocket available: pass one in the options');
+    if (!this.tokens) throw new MetaChatError('unauthorized', 401, 'log in first');
+    const url = `${this.#base.replace(/^http/, 'ws')}/ws?access_token=${encodeURIComponent(this.tokens.accessToken)}`;
+    return new LiveEvents(this.#WebSocket, url, after);
+  }
+}
+
+/** An async iterable of room events with automatic reconnect and resume. */
+export class LiveEvents implements AsyncIterable<RoomEvent> {
+  readonly #last: Record<string, number>;
+  readonly #queue: RoomEvent[] = [];
+  #wake: (() => void) | undefined;
+  #socket: WebSocketLike | undefined;
+  #closed = false;
+  #failure: MetaChatError | undefined;
+  /** Becomes true once the server has confirmed the first subscription. */
+  subscribed: Promise<void>;
+  #confirm!: () => void;
+
+  constructor(
+    private readonly WebSocket: WebSocketConstructor,
+    private readonly url: string,
+    after: Record<string, number>,
+  ) {
+    this.#last = { ...after };
+    this.subscribed = new Promise((resolve) => (this.#confirm = resolve));
+    this.#connect();
+  }
+
+  /** The last sequence delivered per room: what a later session resumes from. */
+  get positions(): Record<string, number> {
+    return { ...this.#last };
+  }
+
+  /** Drops the connection as a network failure would; the stream reconnects and resumes. */
+  interrupt(): void {
+    this.#socket?.close(4000, 'interrupted by the client');
+  }
+
+  close(): void {
+    this.#closed = true;
+    this.#socket?.close(1000, 'closed by the client');
+    this.#wake?.();
+  }
+
+  #connect(): void {
+    if (this.#closed) return;
+    const ws = new this.WebSocket(this.url);
+    this.#socket = ws;
+    ws.onopen = () => {
+      const rooms = Object.entries(this.#last).map(([room, after]) => ({ room, after }));
+      ws.send(JSON.stringify({ type: 'subscribe', rooms }));
+    };
+    ws.onmessage = ({ data }) => {
+      const message = JSON.parse(String(data)) as {
+        type: string;
+        room: string;
+        seq: number;
+        event: RoomEvent['event'];
+        error?: string;
+        message?: string;
+        code?: number;
+      };
+      if (message.type === 'subscribed') this.#confirm();
+      if (message.type === 'event' && message.seq > (this.#last[message.room] ?? 0)) {
+        this.#last[message.room] = message.seq;
+        this.#queue.push({ room: message.room, seq: message.seq, event: message.event });
+        this.#wake?.();
+      }
+    };
+    ws.onclose = ({ code, reason }) => {
+      if (code === 4401) {
+        this.#failure = new MetaChatError(reason || 'unauthorized', 401, 'the live connection was refused');
+        this.close();
+        return;
+      }
+      if (!this.#closed) setTimeout(() => this.#connect(), 200);
+    };
+    ws.onerror = () => undefined;
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterator<RoomEvent> {
+    for (;;) {
+      const next = this.#queue.shift();
+      if (next) {
+        yield next;
+        continue;
+      }
+      if (this.#failure) throw this.#failure;
+      if (this.#closed) return;
+      await new Promise<void>((resolve) => (this.#wake = resolve));
+      this.#wake = undefined;
+    }
+  }
+}
