@@ -93,9 +93,9 @@ export class LiveHub {
   async #accept(ws: WebSocket, req: IncomingMessage): Promise<void> {
     // Frames can arrive while the token is being checked: hold them until then.
     const early: [string, boolean][] = [];
-    let client: Client | undefined;
+    const session: { client?: Client } = {};
     ws.on('message', (data, isBinary) => {
-      if (client) void this.#onMessage(client, data.toString(), isBinary);
+      if (session.client) void this.#onMessage(session.client, data.toString(), isBinary);
       else early.push([data.toString(), isBinary]);
     });
     ws.on('error', () => undefined); // invalid frames close the socket with a reason; nothing to crash
@@ -108,7 +108,7 @@ export class LiveHub {
       return;
     }
     const accepted: Client = { ws, user, cursors: new Map(), fetching: new Set(), alive: true };
-    client = accepted;
+    session.client = accepted;
     this.#clients.set(ws, accepted);
     ws.on('pong', () => (accepted.alive = true));
     ws.on('close', () => {

@@ -1,6 +1,7 @@
 // The MetaChat client SDK, for Node and browsers. No dependencies: it uses the
 // platform's fetch and WebSocket (pass `WebSocket` from the `ws` package in Node 20).
 
+/** The server's error format (`{error, message, code, details}`) as a client-side error; the SDK shares no code with the server. */
 export class MetaChatError extends Error {
   override name = 'MetaChatError';
   constructor(
