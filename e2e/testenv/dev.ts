@@ -2,6 +2,7 @@
 // servers on fixed loopback ports with data kept under .dev/, prints where
 // everything listens, writes .dev/env for other shells, and stops cleanly on
 // Ctrl-C. Ports can be moved with METACHAT_DEV_<SERVER>_PORT.
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseConfig, setting } from '../../services/kit/config.js';
@@ -16,7 +17,10 @@ const config = (() => {
         mongo: setting.port('METACHAT_DEV_MONGO_PORT', { default: 27018 }),
         nats: setting.port('METACHAT_DEV_NATS_PORT', { default: 14222 }),
         redis: setting.port('METACHAT_DEV_REDIS_PORT', { default: 16379 }),
+        gateway: setting.port('METACHAT_DEV_GATEWAY_PORT', { default: 18080 }),
         chatOps: setting.port('METACHAT_DEV_CHAT_OPS_PORT', { default: 19091 }),
+        identityOps: setting.port('METACHAT_DEV_IDENTITY_OPS_PORT', { default: 19092 }),
+        gatewayOps: setting.port('METACHAT_DEV_GATEWAY_OPS_PORT', { default: 19093 }),
         dir: setting.string('METACHAT_DEV_DIR', { default: '.dev' }),
       },
       process.env,
@@ -63,11 +67,22 @@ async function startService(name: string, entry: string, opsPort: number, extraE
 }
 
 const vars = describeEnv(env);
+// A development-only secret, made anew per `make dev`: never used outside this machine.
+const serviceEnv = {
+  NATS_URL: vars.NATS_URL,
+  MONGO_URL: env.mongo!.url,
+  MONGO_DB: 'metachat',
+  REDIS_URL: vars.REDIS_URL,
+  JWT_SECRET: randomBytes(32).toString('hex'),
+};
 try {
-  await startService('chat', 'services/chat/main.ts', config.chatOps, {
-    NATS_URL: vars.NATS_URL,
-    MONGO_URL: env.mongo!.url,
-    MONGO_DB: 'metachat',
+  await Promise.all([
+    startService('chat', 'services/chat/main.ts', config.chatOps, serviceEnv),
+    startService('identity', 'services/identity/main.ts', config.identityOps, serviceEnv),
+  ]);
+  await startService('gateway', 'services/gateway/main.ts', config.gatewayOps, {
+    ...serviceEnv,
+    PORT: String(config.gateway),
   });
 } catch (err) {
   console.error((err as Error).message);
@@ -87,7 +102,8 @@ console.log(`
   NATS JetStream   ${env.nats?.url}
   Redis            ${env.redis?.url}
 
-  chat service     http://127.0.0.1:${config.chatOps}/readyz   (log: ${resolve(dir, 'chat.log')})
+  API (gateway)    http://127.0.0.1:${config.gateway}/api/v1   (OpenAPI: /api/v1/openapi.json, WebSocket: ws://127.0.0.1:${config.gateway}/ws)
+  services         chat, identity, gateway: logs in ${dir}/<service>.log, /readyz on ports ${config.chatOps}, ${config.identityOps}, ${config.gatewayOps}
 
   In another shell: source ${resolve(dir, 'env')}
   Ctrl-C stops everything.`);
