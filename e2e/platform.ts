@@ -6,7 +6,8 @@ const entry = (path: string) => fileURLToPath(new URL(`../services/${path}`, imp
 
 export interface Platform {
   identity: ServiceProcess;
-  chat: ServiceProcess;
+  /** The chat service replicas. */
+  chat: ServiceProcess[];
   gateways: { process: ServiceProcess; url: string }[];
   jwtSecret: string;
   stop(): Promise<void>;
@@ -22,6 +23,9 @@ export async function startPlatform(servers: {
   redisUrl: string;
   database: string;
   gateways?: number;
+  chatReplicas?: number;
+  /** Extra settings for every service (e.g. short leases for failover tests). */
+  env?: Record<string, string>;
 }): Promise<Platform> {
   const jwtSecret = randomBytes(32).toString('hex');
   const common = {
@@ -32,6 +36,7 @@ export async function startPlatform(servers: {
     JWT_SECRET: jwtSecret,
     ACTOR_PARTITIONS: '8',
     LOG_LEVEL: 'warn',
+    ...servers.env,
   };
   const started: ServiceProcess[] = [];
   const stop = async () => {
@@ -43,12 +48,19 @@ export async function startPlatform(servers: {
       started.push(proc);
       return proc;
     };
-    const [identity, chat] = await Promise.all([
+    const [identity, ...chat] = await Promise.all([
       ready(startServiceProcess(entry('identity/main.ts'), { ...common, LOG_LEVEL: 'info' })),
-      ready(startServiceProcess(entry('chat/main.ts'), { ...common, LOG_LEVEL: 'info' })),
+      ...Array.from({ length: servers.chatReplicas ?? 1 }, (_, i) =>
+        ready(
+          startServiceProcess(entry('chat/main.ts'), {
+            ...common,
+            LOG_LEVEL: 'info',
+            REPLICA_ID: `chat-${i}`,
+          }),
+        ),
+      ),
     ]);
-    await identity.waitForLog((l) => l.message === 'service started');
-    await chat.waitForLog((l) => l.message === 'service started');
+    for (const proc of [identity!, ...chat]) await proc.waitForLog((l) => l.message === 'service started');
     const gateways = await Promise.all(
       Array.from({ length: servers.gateways ?? 1 }, async () => {
         const proc = await ready(
@@ -59,7 +71,7 @@ export async function startPlatform(servers: {
         return { process: proc, url: `http://127.0.0.1:${port as number}` };
       }),
     );
-    return { identity, chat, gateways, jwtSecret, stop };
+    return { identity: identity!, chat, gateways, jwtSecret, stop };
   } catch (err) {
     await stop();
     throw err;
