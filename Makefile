@@ -43,6 +43,7 @@ test: check test-unit test-int
 
 bench: servers
 	npx tsx bench/actors.bench.ts
+	npx tsx bench/chat.bench.ts
 
 clean-cache:
 	rm -rf "$${METACHAT_CACHE_DIR:-$$HOME/.cache/metachat}"
