@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { claimDirectory, sweepAbandoned } from './janitor.js';
 import { freePort } from './ports.js';
 import { startFerretDB, type MongoDetails } from './servers/ferretdb.js';
 import { startKube, type KubeDetails } from './servers/kube.js';
@@ -48,7 +49,9 @@ const starters: { [K in ServerName]: (slot: ServerSlot) => Promise<RunningServer
 export async function startTestEnv(options: TestEnvOptions = {}): Promise<TestEnv> {
   const names = options.servers ?? serverNames;
   const temporary = options.dir === undefined;
+  if (temporary) sweepAbandoned(tmpdir(), 'metachat-testenv-');
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'metachat-testenv-'));
+  if (temporary) claimDirectory(dir);
   const timeoutMs = options.timeoutMs ?? 60_000;
 
   const running: RunningServer<unknown>[] = [];

@@ -22,8 +22,9 @@ export interface ServiceProcess {
  */
 export async function startServiceProcess(entry: string, env: NodeJS.ProcessEnv): Promise<ServiceProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', entry], {
-    env: { ...process.env, OPS_PORT: '0', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    // The child watches its stdin: when this process dies, the pipe closes and the child stops.
+    env: { ...process.env, OPS_PORT: '0', METACHAT_EXIT_WITH_PARENT: '1', ...env },
+    stdio: ['pipe', 'pipe', 'pipe'],
   });
   const lines: LogLine[] = [];
   const waiters: { match: (l: LogLine) => boolean; resolve: (l: LogLine) => void }[] = [];

@@ -73,4 +73,8 @@ export async function runService(options: RunOptions): Promise<void> {
   };
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
   process.once('SIGINT', () => void shutdown('SIGINT'));
+  // Started by a test harness: leave with it, even when it dies without stopping us.
+  if (process.env.METACHAT_EXIT_WITH_PARENT === '1') {
+    process.stdin.on('end', () => void shutdown('parent exited')).resume();
+  }
 }

@@ -20,6 +20,7 @@ export async function startFerretDB(slot: ServerSlot): Promise<RunningServer<Mon
     command: goServerBinary('ferretdb'),
     args: ['-listen-addr', `127.0.0.1:${slot.port}`, '-sqlite-url', `file:${dataDir}/`],
     logFile: join(slot.dir, 'ferretdb.log'),
+    cwd: slot.dir,
   });
   const url = `mongodb://127.0.0.1:${slot.port}/`;
   await waitUntilReady(proc, () => pingMongo(url), slot.timeoutMs);

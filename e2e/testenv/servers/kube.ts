@@ -60,6 +60,7 @@ async function startEtcd(slot: ServerSlot, started: ManagedProcess[]): Promise<s
       '--log-level=warn',
     ],
     logFile: join(slot.dir, 'etcd.log'),
+    cwd: slot.dir,
   });
   started.push(proc);
   await waitUntilReady(
@@ -113,6 +114,7 @@ async function startApiServer(
       '--v=1',
     ],
     logFile: join(slot.dir, 'kube-apiserver.log'),
+    cwd: slot.dir,
   });
   started.push(proc);
   await waitUntilReady(
@@ -143,6 +145,7 @@ async function startControllerManager(slot: ServerSlot, kube: KubeDetails, start
       '--v=1',
     ],
     logFile: join(slot.dir, 'kube-controller-manager.log'),
+    cwd: slot.dir,
   });
   started.push(proc);
   await waitUntilReady(

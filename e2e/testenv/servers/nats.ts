@@ -27,6 +27,7 @@ export async function startNats(slot: ServerSlot): Promise<RunningServer<NatsDet
       'metachat-test',
     ],
     logFile: join(slot.dir, 'nats.log'),
+    cwd: slot.dir,
   });
   const url = `nats://127.0.0.1:${slot.port}`;
   await waitUntilReady(proc, () => jetStreamAnswers(url), slot.timeoutMs);

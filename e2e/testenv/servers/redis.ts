@@ -28,6 +28,7 @@ export async function startRedis(slot: ServerSlot): Promise<RunningServer<RedisD
       slot.dir,
     ],
     logFile: join(slot.dir, 'redis.log'),
+    cwd: slot.dir,
   });
   const url = `redis://127.0.0.1:${slot.port}`;
   await waitUntilReady(proc, () => ping(url), slot.timeoutMs);
