@@ -21,7 +21,9 @@ export interface ServiceProcess {
  * endpoints listen (OPS_PORT=0 lets the OS pick the port; the log says which).
  */
 export async function startServiceProcess(entry: string, env: NodeJS.ProcessEnv): Promise<ServiceProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+  // METACHAT_NODE_ARGS adds node flags to every service (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
+  const nodeArgs = (process.env.METACHAT_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', entry], {
     // The child watches its stdin: when this process dies, the pipe closes and the child stops.
     env: { ...process.env, OPS_PORT: '0', METACHAT_EXIT_WITH_PARENT: '1', ...env },
     stdio: ['pipe', 'pipe', 'pipe'],

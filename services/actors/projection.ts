@@ -5,20 +5,30 @@ import type { Logger } from '../kit/log.js';
 import type { PublishedEvent } from './envelope.js';
 import { streams, subjects } from './topology.js';
 
+export interface ProjectedEvent {
+  event: PublishedEvent;
+  /** The event's JetStream sequence: its global position. */
+  position: number;
+}
+
 export interface ProjectionOptions {
   nc: NatsConnection;
   /** Durable name: a projection resumes where the one of the same name stopped. */
   name: string;
   actorType: string;
   /**
-   * Applies one event to the read model. Called in stream order, one at a
-   * time; must be idempotent (an event can come twice after a crash):
-   * `upsertIfNewer` helps. `position` is the event's JetStream sequence.
+   * Applies events to the read model, in stream order. Must be idempotent (an
+   * event can come twice after a crash): `upsertIfNewer` helps. Give either
+   * `handle` (one event at a time) or `handleBatch` (the events that arrived
+   * together, so a read model can write them in bulk).
    */
-  handle(event: PublishedEvent, position: number): Promise<void>;
+  handle?(event: PublishedEvent, position: number): Promise<void>;
+  handleBatch?(events: ProjectedEvent[]): Promise<void>;
   log: Logger;
-  /** Failed deliveries of one event before it is parked and skipped. */
-  maxDeliver?: number;
+  /** Most events per batch. */
+  batchSize?: number;
+  /** Tries of a failing batch (with backoff) before its events are tried alone and the failing ones parked. */
+  maxAttempts?: number;
 }
 
 export interface Projection {
@@ -27,55 +37,87 @@ export interface Projection {
 
 /**
  * Keeps a read model up to date from an actor type's events: a durable
- * JetStream consumer delivers them in order, each is handled, then acked. A
- * failing handler is retried with backoff; after `maxDeliver` tries the event
- * is parked so one bad event cannot stop the read model.
+ * JetStream consumer delivers them in order; whatever arrived while the
+ * previous batch was being written forms the next batch, which is handled and
+ * then acked. A failing batch is retried in place (so order holds); if it
+ * keeps failing, its events are tried one by one and those that still fail
+ * are parked, so one bad event cannot stop the read model.
  */
 export async function startProjection(options: ProjectionOptions): Promise<Projection> {
-  const { nc, name, actorType, handle, log } = options;
-  const maxDeliver = options.maxDeliver ?? 5;
+  const { nc, name, actorType, log } = options;
+  const handleBatch =
+    options.handleBatch ??
+    (async (events: ProjectedEvent[]) => {
+      for (const { event, position } of events) await options.handle!(event, position);
+    });
+  const batchSize = options.batchSize ?? 500;
+  const maxAttempts = options.maxAttempts ?? 5;
   const jsm = await jetstreamManager(nc);
   const js = jetstream(nc);
   const stream = streams.events(actorType);
   const durable = `proj-${name}`;
-  await jsm.consumers
-    .add(stream, {
-      durable_name: durable,
-      filter_subject: subjects.allEvents(actorType),
-      ack_policy: AckPolicy.Explicit,
-      deliver_policy: DeliverPolicy.All,
-      max_ack_pending: 1, // strictly one at a time, in order
-      ack_wait: 30_000_000_000,
-    })
-    .catch(async () => jsm.consumers.info(stream, durable));
+  const config = {
+    durable_name: durable,
+    filter_subject: subjects.allEvents(actorType),
+    ack_policy: AckPolicy.Explicit,
+    deliver_policy: DeliverPolicy.All,
+    max_ack_pending: batchSize * 2,
+    ack_wait: 60_000_000_000,
+  };
+  await jsm.consumers.add(stream, config).catch(() => jsm.consumers.update(stream, durable, config));
   const consumer = await js.consumers.get(stream, durable);
-  const messages = await consumer.consume({ max_messages: 1 });
+  const messages = await consumer.consume({ max_messages: batchSize * 2 });
 
-  const apply = async (msg: JsMsg) => {
-    try {
-      await handle(msg.json<PublishedEvent>(), msg.seq);
-      msg.ack();
-    } catch (err) {
-      if (msg.info.deliveryCount >= maxDeliver) {
-        log.error('projection parked an event it could not apply', {
+  const asEvents = (batch: JsMsg[]) =>
+    batch.map((msg) => ({ event: msg.json<PublishedEvent>(), position: msg.seq }));
+  const park = async (msg: JsMsg, err: unknown) => {
+    log.error('projection parked an event it could not apply', {
+      projection: name,
+      position: msg.seq,
+      error: err,
+    });
+    await js.publish(subjects.parked(actorType), msg.data).catch(() => undefined);
+    msg.term('projection failed');
+  };
+  const apply = async (batch: JsMsg[]) => {
+    for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+      try {
+        await handleBatch(asEvents(batch));
+        for (const msg of batch) msg.ack();
+        return;
+      } catch (err) {
+        log.warn('projection failed to apply events; retrying', {
           projection: name,
-          position: msg.seq,
+          events: batch.length,
+          attempt,
           error: err,
         });
-        await js.publish(subjects.parked(actorType), msg.data).catch(() => undefined);
-        msg.term('projection failed');
-      } else {
-        log.warn('projection failed to apply an event; retrying', {
-          projection: name,
-          position: msg.seq,
-          error: err,
-        });
-        msg.nak(Math.min(10_000, 200 * 2 ** msg.info.deliveryCount));
+        if (attempt < maxAttempts)
+          await new Promise((r) => setTimeout(r, Math.min(5000, 100 * 2 ** attempt)));
+      }
+    }
+    for (const msg of batch) {
+      try {
+        await handleBatch(asEvents([msg]));
+        msg.ack();
+      } catch (err) {
+        await park(msg, err);
       }
     }
   };
+
+  const pending: JsMsg[] = [];
+  let flushing: Promise<void> | undefined;
+  const flush = async () => {
+    while (pending.length > 0) await apply(pending.splice(0, batchSize));
+    flushing = undefined;
+  };
   const loop = (async () => {
-    for await (const msg of messages) await apply(msg);
+    for await (const msg of messages) {
+      pending.push(msg);
+      flushing ??= flush();
+    }
+    await flushing;
   })();
   return {
     async stop() {

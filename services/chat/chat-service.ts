@@ -27,7 +27,7 @@ export async function startChatService(
     nc: actors.nc,
     name: 'chat-read-model',
     actorType: roomActor.name,
-    handle: (event) => readModel.apply(event),
+    handleBatch: (events) => readModel.applyBatch(events.map((e) => e.event)),
     log: ctx.log,
   });
   return {

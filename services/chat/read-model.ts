@@ -1,4 +1,10 @@
-import { MongoServerError, type Collection, type Db } from 'mongodb';
+import {
+  MongoBulkWriteError,
+  MongoServerError,
+  type AnyBulkWriteOperation,
+  type Collection,
+  type Db,
+} from 'mongodb';
 import type { PublishedEvent } from '../actors/envelope.js';
 import type { RoomEvent, RoomKind, Role } from './room-model.js';
 
@@ -55,38 +61,55 @@ export class ChatReadModel {
     await this.rooms.createIndex({ lastActivityAt: -1 }, { name: 'activity' });
   }
 
-  /** Applies one room event (a projection handler). Idempotent. */
-  async apply(published: PublishedEvent): Promise<void> {
-    const room = published.actorId;
-    const seq = published.version;
-    const event = published.data as unknown as RoomEvent;
-    if (event.type !== 'RoomCreated') {
-      await this.rooms.updateOne({ _id: room }, { $max: { lastSeq: seq, lastActivityAt: event.at } });
-    }
-    switch (event.type) {
-      case 'RoomCreated':
-        await this.rooms.updateOne(
-          { _id: room },
-          { $set: { kind: event.kind, name: event.name }, $max: { lastSeq: seq, lastActivityAt: event.at } },
-          { upsert: true },
-        );
-        return;
-      case 'MemberJoined':
-        await this.memberships.updateOne(
-          { _id: `${event.user}#${room}` },
-          { $set: { user: event.user, room, role: event.role, joinedAt: event.at } },
-          { upsert: true },
-        );
-        return;
-      case 'MemberLeft':
-      case 'MemberRemoved':
-        await this.memberships.deleteOne({ _id: `${event.user}#${room}` });
-        return;
-      case 'MemberInvited':
-        return;
-      case 'MessageSent':
-        await ignoreDuplicate(
-          this.messages.insertOne({
+  /** Applies one room event. Idempotent. */
+  apply(event: PublishedEvent): Promise<void> {
+    return this.applyBatch([event]);
+  }
+
+  /**
+   * Applies room events in stream order with a few bulk writes (a projection
+   * handler): new messages in one insert, then message changes, memberships
+   * and room activity each in one ordered bulk write. Idempotent: replayed
+   * inserts collide and are ignored; updates set what they set before.
+   */
+  async applyBatch(published: PublishedEvent[]): Promise<void> {
+    const inserts: MessageDoc[] = [];
+    const messageChanges: AnyBulkWriteOperation<MessageDoc>[] = [];
+    const membershipChanges: AnyBulkWriteOperation<MembershipDoc>[] = [];
+    const roomChanges: AnyBulkWriteOperation<RoomDoc>[] = [];
+    const activity = new Map<string, { lastSeq: number; lastActivityAt: number }>();
+
+    for (const { actorId: room, version: seq, data } of published) {
+      const event = data as unknown as RoomEvent;
+      const message = (target: number) => ({ _id: `${room}#${target}` });
+      activity.set(room, { lastSeq: seq, lastActivityAt: event.at });
+      switch (event.type) {
+        case 'RoomCreated':
+          roomChanges.push({
+            updateOne: {
+              filter: { _id: room },
+              update: { $set: { kind: event.kind, name: event.name } },
+              upsert: true,
+            },
+          });
+          break;
+        case 'MemberJoined':
+          membershipChanges.push({
+            updateOne: {
+              filter: { _id: `${event.user}#${room}` },
+              update: { $set: { user: event.user, room, role: event.role, joinedAt: event.at } },
+              upsert: true,
+            },
+          });
+          break;
+        case 'MemberLeft':
+        case 'MemberRemoved':
+          membershipChanges.push({ deleteOne: { filter: { _id: `${event.user}#${room}` } } });
+          break;
+        case 'MemberInvited':
+          break;
+        case 'MessageSent':
+          inserts.push({
             _id: `${room}#${seq}`,
             room,
             seq,
@@ -95,35 +118,47 @@ export class ChatReadModel {
             at: event.at,
             deleted: false,
             reactions: [],
-          }),
-        );
-        return;
-      case 'MessageEdited':
-        await this.messages.updateOne(
-          { _id: `${room}#${event.target}` },
-          { $set: { text: event.text, editedAt: event.at } },
-        );
-        return;
-      case 'MessageDeleted':
-        // The text is gone for good; the sequence stays so history has no holes.
-        await this.messages.updateOne(
-          { _id: `${room}#${event.target}` },
-          { $set: { deleted: true, text: '' } },
-        );
-        return;
-      case 'ReactionAdded':
-        await this.messages.updateOne(
-          { _id: `${room}#${event.target}` },
-          { $addToSet: { reactions: `${event.emoji} ${event.by}` } },
-        );
-        return;
-      case 'ReactionRemoved':
-        await this.messages.updateOne(
-          { _id: `${room}#${event.target}` },
-          { $pull: { reactions: `${event.emoji} ${event.by}` } },
-        );
-        return;
+          });
+          break;
+        case 'MessageEdited':
+          messageChanges.push({
+            updateOne: {
+              filter: message(event.target),
+              update: { $set: { text: event.text, editedAt: event.at } },
+            },
+          });
+          break;
+        case 'MessageDeleted':
+          // The text is gone for good; the sequence stays so history has no holes.
+          messageChanges.push({
+            updateOne: { filter: message(event.target), update: { $set: { deleted: true, text: '' } } },
+          });
+          break;
+        case 'ReactionAdded':
+          messageChanges.push({
+            updateOne: {
+              filter: message(event.target),
+              update: { $addToSet: { reactions: `${event.emoji} ${event.by}` } },
+            },
+          });
+          break;
+        case 'ReactionRemoved':
+          messageChanges.push({
+            updateOne: {
+              filter: message(event.target),
+              update: { $pull: { reactions: `${event.emoji} ${event.by}` } },
+            },
+          });
+          break;
+      }
     }
+    for (const [room, latest] of activity) {
+      roomChanges.push({ updateOne: { filter: { _id: room }, update: { $max: latest } } });
+    }
+    if (inserts.length > 0) await ignoreDuplicates(this.messages.insertMany(inserts, { ordered: false }));
+    if (messageChanges.length > 0) await this.messages.bulkWrite(messageChanges, { ordered: true });
+    if (membershipChanges.length > 0) await this.memberships.bulkWrite(membershipChanges, { ordered: true });
+    if (roomChanges.length > 0) await this.rooms.bulkWrite(roomChanges, { ordered: true });
   }
 
   /**
@@ -169,10 +204,14 @@ export function toMessage(doc: MessageDoc): Message {
   return { ...rest, reactions };
 }
 
-async function ignoreDuplicate(write: Promise<unknown>): Promise<void> {
+/** An unordered insert of which some documents existed already (a replay): the rest are in. */
+async function ignoreDuplicates(write: Promise<unknown>): Promise<void> {
   try {
     await write;
   } catch (err) {
-    if (!(err instanceof MongoServerError && err.code === 11000)) throw err;
+    const writeErrors = err instanceof MongoBulkWriteError ? [err.writeErrors].flat() : undefined;
+    if (writeErrors && writeErrors.length > 0 && writeErrors.every((e) => e.code === 11000)) return;
+    if (err instanceof MongoServerError && err.code === 11000) return;
+    throw err;
   }
 }

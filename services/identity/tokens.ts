@@ -1,4 +1,4 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { createHash, createSecretKey, randomBytes, randomUUID, type KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 
 /** What an access token says: who, which token (for revocation), until when. */
@@ -14,11 +14,26 @@ export type TokenProblem = 'token_expired' | 'token_invalid';
 const issuer = 'metachat';
 const audience = 'metachat-api';
 
+/**
+ * The HMAC key as a KeyObject, made once per secret: given a string,
+ * jsonwebtoken first tries (and fails) to parse it as a public key on every
+ * call, which cost a quarter of the gateway's CPU under load.
+ */
+const keys = new Map<string, KeyObject>();
+function keyOf(secret: string): KeyObject {
+  let key = keys.get(secret);
+  if (!key) {
+    key = createSecretKey(Buffer.from(secret, 'utf8'));
+    keys.set(secret, key);
+  }
+  return key;
+}
+
 /** A short-lived HS256 access token. `now` in ms comes in, so this is testable without a clock. */
 export function issueAccessToken(secret: string, userId: string, now: number, ttlMs: number) {
   const jti = randomUUID();
   const exp = Math.floor((now + ttlMs) / 1000);
-  const token = jwt.sign({ sub: userId, jti, exp, iat: Math.floor(now / 1000) }, secret, {
+  const token = jwt.sign({ sub: userId, jti, exp, iat: Math.floor(now / 1000) }, keyOf(secret), {
     algorithm: 'HS256',
     issuer,
     audience,
@@ -29,7 +44,7 @@ export function issueAccessToken(secret: string, userId: string, now: number, tt
 /** Verifies signature, algorithm, issuer, audience and expiry. */
 export function verifyAccessToken(secret: string, token: string, now: number): AccessClaims | TokenProblem {
   try {
-    const claims = jwt.verify(token, secret, {
+    const claims = jwt.verify(token, keyOf(secret), {
       algorithms: ['HS256'],
       issuer,
       audience,
