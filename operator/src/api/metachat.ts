@@ -1,0 +1,78 @@
+import type { FromSchema } from 'json-schema-to-ts';
+import { autoscalingSchema, conditionsSchema, resourcesSchema, secretKeyRefSchema } from './common.js';
+
+/** The services a MetaChat platform runs; each gets a Deployment and a Service. */
+export const platformServices = ['gateway', 'identity', 'chat'] as const;
+export type PlatformService = (typeof platformServices)[number];
+
+const serviceSchema = {
+  type: 'object',
+  properties: {
+    replicas: { type: 'integer', minimum: 0, maximum: 100, default: 1 },
+    resources: resourcesSchema,
+    autoscaling: autoscalingSchema,
+  },
+  additionalProperties: false,
+} as const;
+
+const connectionSchema = (scheme: string) =>
+  ({
+    type: 'object',
+    description: `Where the ${scheme} server is: a URL, or a Secret key holding one (credentials belong in Secrets).`,
+    properties: {
+      url: { type: 'string', pattern: `^${scheme}(\\+srv|s)?://`, maxLength: 2048 },
+      urlSecretRef: secretKeyRefSchema,
+    },
+    additionalProperties: false,
+    'x-kubernetes-validations': [
+      {
+        rule: 'has(self.url) != has(self.urlSecretRef)',
+        message: 'give exactly one of url and urlSecretRef',
+      },
+    ],
+  }) as const;
+
+/** The MetaChat kind's spec schema: the single source of the CRD and of the TypeScript type. */
+export const metaChatSpecSchema = {
+  type: 'object',
+  required: ['image', 'nats', 'mongodb', 'redis', 'jwtSecretRef'],
+  properties: {
+    image: {
+      type: 'string',
+      minLength: 1,
+      maxLength: 512,
+      description: 'The MetaChat services image, e.g. ghcr.io/metachat/metachat',
+    },
+    version: {
+      type: 'string',
+      pattern: '^[A-Za-z0-9._-]{1,128}$',
+      default: 'latest',
+      description: 'Image tag',
+    },
+    nats: connectionSchema('nats'),
+    mongodb: connectionSchema('mongodb'),
+    redis: connectionSchema('redis'),
+    jwtSecretRef: secretKeyRefSchema,
+    partitions: { type: 'integer', minimum: 1, maximum: 1024, default: 16 },
+    ingress: {
+      type: 'object',
+      required: ['host'],
+      properties: {
+        host: { type: 'string', pattern: '^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$', maxLength: 253 },
+        className: { type: 'string', maxLength: 253 },
+        tlsSecretName: { type: 'string', maxLength: 253 },
+      },
+      additionalProperties: false,
+    },
+    services: {
+      type: 'object',
+      properties: { gateway: serviceSchema, identity: serviceSchema, chat: serviceSchema },
+      additionalProperties: false,
+      default: {},
+    },
+  },
+  additionalProperties: false,
+} as const;
+
+export type MetaChatSpec = FromSchema<typeof metaChatSpecSchema>;
+export type ServiceSpec = FromSchema<typeof serviceSchema>;
