@@ -1,5 +1,5 @@
 import type { FromSchema } from 'json-schema-to-ts';
-import { autoscalingSchema, conditionsSchema, resourcesSchema, secretKeyRefSchema } from './common.js';
+import { autoscalingSchema, resourcesSchema, secretKeyRefSchema } from './common.js';
 
 /** The services a MetaChat platform runs; each gets a Deployment and a Service. */
 export const platformServices = ['gateway', 'identity', 'chat'] as const;
