@@ -74,5 +74,6 @@ export const metaChatSpecSchema = {
   additionalProperties: false,
 } as const;
 
-export type MetaChatSpec = FromSchema<typeof metaChatSpecSchema>;
-export type ServiceSpec = FromSchema<typeof serviceSchema>;
+// Defaulted fields stay optional: the plan supplies defaults itself, so objects stored before a default existed still work.
+export type MetaChatSpec = FromSchema<typeof metaChatSpecSchema, { keepDefaultedPropertiesOptional: true }>;
+export type ServiceSpec = FromSchema<typeof serviceSchema, { keepDefaultedPropertiesOptional: true }>;

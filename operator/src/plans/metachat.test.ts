@@ -1,0 +1,126 @@
+import { expect } from 'chai';
+import { planMetaChat, type K8sObject, type MetaChatResource } from './metachat.js';
+
+const base: MetaChatResource = {
+  metadata: { name: 'prod', namespace: 'chat', uid: 'uid-1', generation: 3 },
+  spec: {
+    image: 'ghcr.io/metachat/metachat',
+    version: '1.2.3',
+    nats: { url: 'nats://nats:4222' },
+    mongodb: { urlSecretRef: { name: 'mongo', key: 'url' } },
+    redis: { url: 'redis://redis:6379' },
+    jwtSecretRef: { name: 'jwt', key: 'secret' },
+    partitions: 32,
+  },
+};
+const names = (objects: K8sObject[]) => objects.map((o) => `${o.kind}/${o.metadata.name}`);
+const find = (objects: K8sObject[], kind: string, name: string) =>
+  objects.find((o) => o.kind === kind && o.metadata.name === name)!;
+
+describe('MetaChat plan', () => {
+  it('asks for a service account, a config map, and a Deployment and Service per service', () => {
+    expect(names(planMetaChat(base))).to.deep.equal([
+      'ServiceAccount/prod-metachat',
+      'ConfigMap/prod-config',
+      'Deployment/prod-gateway',
+      'Service/prod-gateway',
+      'Deployment/prod-identity',
+      'Service/prod-identity',
+      'Deployment/prod-chat',
+      'Service/prod-chat',
+    ]);
+  });
+
+  it('owns every object through a controller reference and labels it', () => {
+    for (const o of planMetaChat(base)) {
+      expect(o.metadata.namespace).to.equal('chat');
+      expect(o.metadata.ownerReferences).to.deep.equal([
+        {
+          apiVersion: 'metachat.io/v1alpha1',
+          kind: 'MetaChat',
+          name: 'prod',
+          uid: 'uid-1',
+          controller: true,
+          blockOwnerDeletion: true,
+        },
+      ]);
+      expect(o.metadata.labels).to.include({
+        'app.kubernetes.io/instance': 'prod',
+        'app.kubernetes.io/managed-by': 'metachat-operator',
+      });
+    }
+  });
+
+  it('wires connections from URLs or Secrets, never copying a secret value', () => {
+    const chat = find(planMetaChat(base), 'Deployment', 'prod-chat') as unknown as {
+      spec: { template: { spec: { containers: { image: string; env: unknown[]; args: string[] }[] } } };
+    };
+    const container = chat.spec.template.spec.containers[0]!;
+    expect(container.image).to.equal('ghcr.io/metachat/metachat:1.2.3');
+    expect(container.args).to.deep.equal(['chat']);
+    expect(container.env).to.deep.include.members([
+      { name: 'NATS_URL', value: 'nats://nats:4222' },
+      { name: 'MONGO_URL', valueFrom: { secretKeyRef: { name: 'mongo', key: 'url' } } },
+      { name: 'JWT_SECRET', valueFrom: { secretKeyRef: { name: 'jwt', key: 'secret' } } },
+    ]);
+    expect(
+      (find(planMetaChat(base), 'ConfigMap', 'prod-config') as unknown as { data: Record<string, string> })
+        .data.ACTOR_PARTITIONS,
+    ).to.equal('32');
+  });
+
+  it('adds a disruption budget above one replica, and an autoscaler instead of fixed replicas when asked', () => {
+    const objects = planMetaChat({
+      ...base,
+      spec: {
+        ...base.spec,
+        services: { gateway: { replicas: 3 }, chat: { autoscaling: { minReplicas: 2, maxReplicas: 6 } } },
+      },
+    });
+    expect(names(objects)).to.include.members([
+      'PodDisruptionBudget/prod-gateway',
+      'HorizontalPodAutoscaler/prod-chat',
+      'PodDisruptionBudget/prod-chat',
+    ]);
+    expect(names(objects)).not.to.include('PodDisruptionBudget/prod-identity');
+    expect(
+      (find(objects, 'Deployment', 'prod-gateway') as unknown as { spec: { replicas: number } }).spec
+        .replicas,
+    ).to.equal(3);
+    expect(find(objects, 'Deployment', 'prod-chat').spec).not.to.have.property('replicas'); // the autoscaler owns it
+    expect(
+      (
+        find(objects, 'HorizontalPodAutoscaler', 'prod-chat') as unknown as {
+          spec: { minReplicas: number; maxReplicas: number };
+        }
+      ).spec,
+    ).to.include({
+      minReplicas: 2,
+      maxReplicas: 6,
+    });
+  });
+
+  it('routes /api and /ws to the gateway through an Ingress with TLS when asked', () => {
+    const objects = planMetaChat({
+      ...base,
+      spec: {
+        ...base.spec,
+        ingress: { host: 'chat.example.com', className: 'nginx', tlsSecretName: 'chat-tls' },
+      },
+    });
+    const ingress = find(objects, 'Ingress', 'prod-gateway') as unknown as {
+      spec: {
+        ingressClassName: string;
+        tls: unknown[];
+        rules: { host: string; http: { paths: { path: string }[] } }[];
+      };
+    };
+    expect(ingress.spec.ingressClassName).to.equal('nginx');
+    expect(ingress.spec.tls).to.deep.equal([{ hosts: ['chat.example.com'], secretName: 'chat-tls' }]);
+    expect(ingress.spec.rules[0]!.http.paths.map((p) => p.path)).to.deep.equal(['/api', '/ws']);
+  });
+
+  it('is deterministic', () => {
+    expect(JSON.stringify(planMetaChat(base))).to.equal(JSON.stringify(planMetaChat(structuredClone(base))));
+  });
+});
