@@ -1,0 +1,45 @@
+import { AppsV1Api, CustomObjectsApi, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
+import type { Registry } from 'prom-client';
+import type { Logger } from '../../../services/kit/log.js';
+import { group, version } from '../api/common.js';
+import { Controller } from '../runtime/controller.js';
+import { MetaChatReconciler } from './metachat.js';
+
+const keyOf = (o: KubernetesObject) => `${o.metadata?.namespace}/${o.metadata?.name}`;
+const managedBy = 'app.kubernetes.io/managed-by=metachat-operator';
+
+/** The MetaChat controller: reconciles on changes to MetaChats and to the Deployments they own. */
+export function metaChatController(kc: KubeConfig, log: Logger, registry: Registry): Controller {
+  const custom = kc.makeApiClient(CustomObjectsApi);
+  const apps = kc.makeApiClient(AppsV1Api);
+  const reconciler = new MetaChatReconciler(kc, log.child({ kind: 'MetaChat' }));
+  return new Controller({
+    kind: 'MetaChat',
+    kc,
+    log,
+    registry,
+    watched: [
+      {
+        path: `/apis/${group}/${version}/metachats`,
+        list: async () =>
+          (await custom.listClusterCustomObject({ group, version, plural: 'metachats' })) as {
+            items: KubernetesObject[];
+          },
+        keyOf,
+      },
+      {
+        path: '/apis/apps/v1/deployments',
+        labelSelector: managedBy,
+        list: () => apps.listDeploymentForAllNamespaces({ labelSelector: managedBy }),
+        keyOf: (o) => {
+          const owner = o.metadata?.ownerReferences?.find((r) => r.kind === 'MetaChat' && r.controller);
+          return owner ? `${o.metadata?.namespace}/${owner.name}` : undefined;
+        },
+      },
+    ],
+    reconcile: (key) => {
+      const [namespace, name] = key.split('/') as [string, string];
+      return reconciler.reconcile(namespace, name);
+    },
+  });
+}

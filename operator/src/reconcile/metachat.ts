@@ -1,0 +1,237 @@
+import {
+  AppsV1Api,
+  CoreV1Api,
+  CustomObjectsApi,
+  KubernetesObjectApi,
+  PatchStrategy,
+  type KubeConfig,
+  type KubernetesObject,
+} from '@kubernetes/client-node';
+import type { Logger } from '../../../services/kit/log.js';
+import { group, version, type Condition } from '../api/common.js';
+import { platformServices, type MetaChatSpec } from '../api/metachat.js';
+import { childName, ownerLabels, planMetaChat, type K8sObject } from '../plans/metachat.js';
+import { nextConditions, type Observed } from '../runtime/conditions.js';
+
+export const fieldManager = 'metachat-operator';
+
+interface MetaChatObject {
+  metadata: { name: string; namespace: string; uid: string; generation: number; resourceVersion: string };
+  spec: MetaChatSpec;
+  status?: {
+    conditions?: Condition[];
+    observedGeneration?: number;
+    readyServices?: string;
+    version?: string;
+  };
+}
+
+export interface ReconcileResult {
+  requeueAfterMs?: number;
+}
+
+/** Kinds the plan creates only sometimes: what it stops asking for is deleted. */
+const prunable = [
+  { apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler' },
+  { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget' },
+  { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress' },
+];
+
+const notFound = (err: unknown) => (err as { code?: number }).code === 404;
+
+/**
+ * Level-triggered reconcile of one MetaChat: read it, check what it refers
+ * to, apply its plan with server-side apply, delete owned objects the plan no
+ * longer has, and write status. Never writes spec. Children are owned through
+ * controller references, so deleting the MetaChat lets the garbage collector
+ * remove them.
+ */
+export class MetaChatReconciler {
+  readonly #custom: CustomObjectsApi;
+  readonly #core: CoreV1Api;
+  readonly #apps: AppsV1Api;
+  readonly #objects: KubernetesObjectApi;
+
+  constructor(
+    kc: KubeConfig,
+    private readonly log: Logger,
+    private readonly now: () => Date = () => new Date(),
+  ) {
+    this.#custom = kc.makeApiClient(CustomObjectsApi);
+    this.#core = kc.makeApiClient(CoreV1Api);
+    this.#apps = kc.makeApiClient(AppsV1Api);
+    this.#objects = KubernetesObjectApi.makeApiClient(kc);
+  }
+
+  async reconcile(namespace: string, name: string): Promise<ReconcileResult> {
+    let mc: MetaChatObject;
+    try {
+      mc = (await this.#custom.getNamespacedCustomObject({
+        group,
+        version,
+        namespace,
+        plural: 'metachats',
+        name,
+      })) as MetaChatObject;
+    } catch (err) {
+      if (notFound(err)) return {}; // deleted: the garbage collector removes what it owned
+      throw err;
+    }
+
+    const missing = await this.#missingSecrets(mc);
+    if (missing.length > 0) {
+      const message = `Secret ${missing.join(', ')} not found in ${namespace}`;
+      await this.#writeStatus(
+        mc,
+        {
+          Ready: { status: 'False', reason: 'SecretNotFound', message },
+          Progressing: { status: 'False', reason: 'SecretNotFound', message },
+          Degraded: { status: 'True', reason: 'SecretNotFound', message },
+        },
+        '0/0',
+      );
+      return { requeueAfterMs: 30_000 };
+    }
+
+    const desired = planMetaChat(mc);
+    for (const object of desired) {
+      await this.#objects.patch(
+        object as KubernetesObject,
+        undefined,
+        undefined,
+        fieldManager,
+        true,
+        PatchStrategy.ServerSideApply,
+      );
+    }
+    await this.#prune(mc, desired);
+
+    const ready = await this.#readyServices(mc);
+    const total = platformServices.length;
+    const allReady = ready === total;
+    await this.#writeStatus(
+      mc,
+      {
+        Ready: allReady
+          ? {
+              status: 'True',
+              reason: 'AllServicesAvailable',
+              message: `${ready}/${total} services available`,
+            }
+          : { status: 'False', reason: 'RolloutInProgress', message: `${ready}/${total} services available` },
+        Progressing: allReady
+          ? { status: 'False', reason: 'RolloutComplete', message: '' }
+          : {
+              status: 'True',
+              reason: 'RolloutInProgress',
+              message: 'waiting for service Deployments to become available',
+            },
+        Degraded: { status: 'False', reason: 'AsExpected', message: '' },
+      },
+      `${ready}/${total}`,
+    );
+    return allReady ? {} : { requeueAfterMs: 15_000 };
+  }
+
+  async #missingSecrets(mc: MetaChatObject): Promise<string[]> {
+    const { spec } = mc;
+    const names = new Set([spec.jwtSecretRef.name]);
+    for (const connection of [spec.nats, spec.mongodb, spec.redis]) {
+      if (connection.urlSecretRef) names.add(connection.urlSecretRef.name);
+    }
+    const missing: string[] = [];
+    for (const name of names) {
+      try {
+        await this.#core.readNamespacedSecret({ name, namespace: mc.metadata.namespace });
+      } catch (err) {
+        if (!notFound(err)) throw err;
+        missing.push(name);
+      }
+    }
+    return missing;
+  }
+
+  async #prune(mc: MetaChatObject, desired: K8sObject[]): Promise<void> {
+    const wanted = new Set(desired.map((o) => `${o.kind}/${o.metadata.name}`));
+    const selector = Object.entries(ownerLabels(mc.metadata.name))
+      .map(([k, v]) => `${k}=${v}`)
+      .join(',');
+    for (const { apiVersion, kind } of prunable) {
+      const existing = await this.#objects.list(
+        apiVersion,
+        kind,
+        mc.metadata.namespace,
+        undefined,
+        undefined,
+        undefined,
+        undefined,
+        selector,
+      );
+      for (const object of existing.items) {
+        const owned = object.metadata?.ownerReferences?.some((ref) => ref.uid === mc.metadata.uid);
+        if (!owned || wanted.has(`${kind}/${object.metadata?.name}`)) continue;
+        await this.#objects.delete({
+          apiVersion,
+          kind,
+          metadata: { name: object.metadata!.name!, namespace: mc.metadata.namespace },
+        });
+        this.log.info('deleted an object the MetaChat no longer asks for', {
+          kind,
+          name: object.metadata?.name,
+          metachat: mc.metadata.name,
+        });
+      }
+    }
+  }
+
+  async #readyServices(mc: MetaChatObject): Promise<number> {
+    let ready = 0;
+    for (const service of platformServices) {
+      try {
+        const deployment = await this.#apps.readNamespacedDeployment({
+          name: childName(mc.metadata.name, service),
+          namespace: mc.metadata.namespace,
+        });
+        const wanted = deployment.spec?.replicas ?? 1;
+        if (
+          (deployment.status?.availableReplicas ?? 0) >= wanted &&
+          (deployment.status?.observedGeneration ?? 0) >= (deployment.metadata?.generation ?? 0)
+        )
+          ready++;
+      } catch (err) {
+        if (!notFound(err)) throw err;
+      }
+    }
+    return ready;
+  }
+
+  /** Replaces status only (the status subresource), so spec is never written. */
+  async #writeStatus(mc: MetaChatObject, observed: Observed, readyServices: string): Promise<void> {
+    const status = {
+      observedGeneration: mc.metadata.generation,
+      readyServices,
+      version: mc.spec.version ?? 'latest',
+      conditions: nextConditions(mc.status?.conditions, observed, mc.metadata.generation, this.now()),
+    };
+    if (sameStatus(mc.status, status)) return; // nothing new: no write, no watch event, no loop
+    await this.#custom.replaceNamespacedCustomObjectStatus({
+      group,
+      version,
+      namespace: mc.metadata.namespace,
+      plural: 'metachats',
+      name: mc.metadata.name,
+      body: { ...mc, status },
+    });
+  }
+}
+
+function sameStatus(a: MetaChatObject['status'], b: NonNullable<MetaChatObject['status']>): boolean {
+  const key = (s: MetaChatObject['status']) =>
+    JSON.stringify([
+      s?.observedGeneration,
+      s?.readyServices,
+      s?.version,
+      (s?.conditions ?? []).map((c) => [c.type, c.status, c.reason, c.message ?? '', c.lastTransitionTime]),
+    ]);
+  return key(a) === key(b);
+}

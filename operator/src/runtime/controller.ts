@@ -1,0 +1,129 @@
+import { makeInformer, type Informer, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import type { Logger } from '../../../services/kit/log.js';
+import { WorkQueue } from './work-queue.js';
+
+export interface Watched {
+  /** e.g. /apis/metachat.io/v1alpha1/metachats */
+  path: string;
+  list: () => Promise<{ items: KubernetesObject[] }>;
+  labelSelector?: string;
+  /** The key to reconcile when this object changes (its own, or its owner's); undefined to ignore it. */
+  keyOf(object: KubernetesObject): string | undefined;
+}
+
+export interface ControllerOptions {
+  kind: string;
+  kc: KubeConfig;
+  watched: Watched[];
+  reconcile(key: string): Promise<{ requeueAfterMs?: number }>;
+  log: Logger;
+  registry: Registry;
+  resyncMs?: number;
+}
+
+/**
+ * watch → queue → reconcile for one kind. Informers list and watch (and
+ * restart after a dropped watch, so nothing changed meanwhile is missed);
+ * every event only queues a key; one worker reconciles a key at a time,
+ * retrying failures with per-key exponential backoff; a periodic resync
+ * queues everything again (level-triggered).
+ */
+export class Controller {
+  readonly queue = new WorkQueue();
+  readonly #informers: Informer<KubernetesObject>[] = [];
+  readonly #keys = new Set<string>();
+  #resync: NodeJS.Timeout | undefined;
+  #worker: Promise<void> | undefined;
+  #stopped = false;
+  readonly #metrics;
+
+  constructor(private readonly options: ControllerOptions) {
+    const registers = [options.registry];
+    const labelNames = ['kind'] as const;
+    this.#metrics = {
+      reconciles: new Counter({
+        name: 'operator_reconcile_total',
+        help: 'Reconciles by result',
+        labelNames: ['kind', 'result'],
+        registers,
+      }),
+      duration: new Histogram({
+        name: 'operator_reconcile_duration_seconds',
+        help: 'Reconcile duration',
+        labelNames,
+        registers,
+      }),
+      depth: new Gauge({
+        name: 'operator_queue_depth',
+        help: 'Keys waiting in the work queue',
+        labelNames,
+        registers,
+      }),
+    };
+  }
+
+  async start(): Promise<void> {
+    for (const watched of this.options.watched) {
+      const informer = makeInformer(this.options.kc, watched.path, watched.list, watched.labelSelector);
+      const enqueue = (object: KubernetesObject) => {
+        const key = watched.keyOf(object);
+        if (key) {
+          this.#keys.add(key);
+          this.queue.add(key);
+        }
+      };
+      informer.on('add', enqueue);
+      informer.on('update', enqueue);
+      informer.on('delete', enqueue);
+      informer.on('error', (err: unknown) => {
+        if (this.#stopped) return;
+        this.options.log.warn('watch failed; restarting it', { path: watched.path, error: err });
+        setTimeout(() => void informer.start().catch(() => undefined), 1000);
+      });
+      await informer.start();
+      this.#informers.push(informer);
+    }
+    this.#resync = setInterval(
+      () => {
+        for (const key of this.#keys) this.queue.add(key);
+      },
+      this.options.resyncMs ?? 5 * 60_000,
+    );
+    this.#worker = this.#work();
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    clearInterval(this.#resync);
+    for (const informer of this.#informers) await informer.stop();
+    this.queue.shutDown();
+    await this.#worker;
+  }
+
+  async #work(): Promise<void> {
+    const { kind, reconcile, log } = this.options;
+    for (let key = await this.queue.get(); key !== undefined; key = await this.queue.get()) {
+      this.#metrics.depth.set({ kind }, this.queue.depth);
+      const end = this.#metrics.duration.startTimer({ kind });
+      try {
+        const result = await reconcile(key);
+        this.queue.forget(key);
+        if (result.requeueAfterMs) this.queue.addAfter(key, result.requeueAfterMs);
+        this.#metrics.reconciles.inc({ kind, result: 'success' });
+      } catch (err) {
+        const delay = this.queue.addRateLimited(key);
+        this.#metrics.reconciles.inc({ kind, result: 'error' });
+        log.warn('reconcile failed; retrying with backoff', {
+          key,
+          delayMs: delay,
+          failures: this.queue.failures(key),
+          error: err,
+        });
+      } finally {
+        end();
+        this.queue.done(key);
+      }
+    }
+  }
+}
