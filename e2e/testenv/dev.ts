@@ -2,6 +2,7 @@
 // servers on fixed loopback ports with data kept under .dev/, prints where
 // everything listens, writes .dev/env for other shells, and stops cleanly on
 // Ctrl-C. Ports can be moved with METACHAT_DEV_<SERVER>_PORT.
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -21,6 +22,7 @@ const config = (() => {
         chatOps: setting.port('METACHAT_DEV_CHAT_OPS_PORT', { default: 19091 }),
         identityOps: setting.port('METACHAT_DEV_IDENTITY_OPS_PORT', { default: 19092 }),
         gatewayOps: setting.port('METACHAT_DEV_GATEWAY_OPS_PORT', { default: 19093 }),
+        operatorOps: setting.port('METACHAT_DEV_OPERATOR_OPS_PORT', { default: 19094 }),
         dir: setting.string('METACHAT_DEV_DIR', { default: '.dev' }),
       },
       process.env,
@@ -84,6 +86,14 @@ try {
     ...serviceEnv,
     PORT: String(config.gateway),
   });
+  // The operator watches the local control plane; the CRDs go in first.
+  const kubectl = [env.kube!.kubectl, '--kubeconfig', env.kube!.kubeconfigPath] as const;
+  execFileSync(kubectl[0], [...kubectl.slice(1), 'apply', '--server-side', '-f', resolve('crds')], {
+    stdio: 'ignore',
+  });
+  await startService('operator', 'operator/src/main.ts', config.operatorOps, {
+    KUBECONFIG: env.kube!.kubeconfigPath,
+  });
 } catch (err) {
   console.error((err as Error).message);
   for (const service of services) await service.stop();
@@ -103,7 +113,7 @@ console.log(`
   Redis            ${env.redis?.url}
 
   API (gateway)    http://127.0.0.1:${config.gateway}/api/v1   (OpenAPI: /api/v1/openapi.json, WebSocket: ws://127.0.0.1:${config.gateway}/ws)
-  services         chat, identity, gateway: logs in ${dir}/<service>.log, /readyz on ports ${config.chatOps}, ${config.identityOps}, ${config.gatewayOps}
+  services         chat, identity, gateway, operator: logs in ${dir}/<service>.log, /readyz on ports ${config.chatOps}, ${config.identityOps}, ${config.gatewayOps}, ${config.operatorOps}
 
   In another shell: source ${resolve(dir, 'env')}
   Ctrl-C stops everything.`);

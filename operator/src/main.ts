@@ -1,0 +1,61 @@
+// The operator process: leader election on a Lease; the leader runs the controllers.
+import { KubeConfig } from '@kubernetes/client-node';
+import { hostname } from 'node:os';
+import { loadConfig, setting } from '../../services/kit/config.js';
+import { commonSettings, runService } from '../../services/kit/service.js';
+import { metaChatController } from './reconcile/metachat-controller.js';
+import { LeaderElector } from './runtime/leader.js';
+
+const config = loadConfig({
+  ...commonSettings,
+  kubeconfig: setting.string('KUBECONFIG', {
+    default: '-',
+    description: 'kubeconfig path; in-cluster config when unset',
+  }),
+  identity: setting.string('POD_NAME', { default: `${hostname()}-${process.pid}` }),
+  leaseNamespace: setting.string('POD_NAMESPACE', { default: 'default' }),
+  leaderElection: setting.bool('LEADER_ELECTION', { default: true }),
+  leaseDurationMs: setting.duration('LEASE_DURATION', { default: 15_000 }),
+});
+
+await runService({
+  service: 'operator',
+  ...config,
+  async start({ log, metrics }) {
+    const kc = new KubeConfig();
+    if (config.kubeconfig === '-') kc.loadFromDefault();
+    else kc.loadFromFile(config.kubeconfig);
+    const controller = metaChatController(kc, log, metrics);
+    if (!config.leaderElection) {
+      await controller.start();
+      return { stop: () => controller.stop() };
+    }
+    let stopping = false;
+    const elector = new LeaderElector(
+      kc,
+      {
+        namespace: config.leaseNamespace,
+        name: 'metachat-operator',
+        identity: config.identity,
+        leaseDurationMs: config.leaseDurationMs,
+        retryPeriodMs: Math.max(500, Math.floor(config.leaseDurationMs / 5)),
+        onStartedLeading: () => controller.start(),
+        // A replica that lost the lease must not act on anything any more: leave, and be restarted as a candidate.
+        onStoppedLeading: () => {
+          if (stopping) return;
+          log.error('lost leadership; exiting');
+          process.exit(1);
+        },
+      },
+      log,
+    );
+    elector.start();
+    return {
+      async stop() {
+        stopping = true;
+        await controller.stop();
+        await elector.stop();
+      },
+    };
+  },
+});
