@@ -2,6 +2,7 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { MongoClient, type Db } from 'mongodb';
 import { hostname } from 'node:os';
 import { setting } from '../kit/config.js';
+import { connectionSettings } from '../kit/connection-settings.js';
 import type { ServiceContext, StartedService } from '../kit/service.js';
 import { ActorHost, defaultHostOptions } from './actor-host.js';
 import type { AnyActorType } from './types.js';
@@ -10,12 +11,9 @@ const d = defaultHostOptions;
 
 /** Settings of every service that hosts actors. */
 export const actorHostSettings = {
-  natsUrl: setting.url('NATS_URL', { protocols: ['nats', 'tls'], default: 'nats://127.0.0.1:4222' }),
-  mongoUrl: setting.url('MONGO_URL', {
-    protocols: ['mongodb', 'mongodb+srv'],
-    description: 'MongoDB connection string',
-  }),
-  mongoDb: setting.string('MONGO_DB', { default: 'metachat' }),
+  natsUrl: connectionSettings.natsUrl,
+  mongoUrl: connectionSettings.mongoUrl,
+  mongoDb: connectionSettings.mongoDb,
   replicaId: setting.string('REPLICA_ID', { default: `${hostname()}-${process.pid}` }),
   partitions: setting.int('ACTOR_PARTITIONS', { default: d.partitions, min: 1, max: 1024 }),
   leaseTtlMs: setting.duration('ACTOR_LEASE_TTL', { default: d.leaseTtlMs }),
