@@ -51,6 +51,13 @@ describe('MetaChat controller (real API server with garbage collector)', functio
       () => false,
     );
 
+  const eventReasons = async (name: string) =>
+    (
+      await kc
+        .makeApiClient(CoreV1Api)
+        .listNamespacedEvent({ namespace, fieldSelector: `involvedObject.name=${name}` })
+    ).items.map((e) => e.reason);
+
   before(async () => {
     const { kubectl, kubeconfigPath } = server('kube');
     execFileSync(kubectl, ['--kubeconfig', kubeconfigPath, 'apply', '--server-side', '-f', crds]);
@@ -137,6 +144,7 @@ describe('MetaChat controller (real API server with garbage collector)', functio
       'the status to observe generation 3',
       async () => (await status('alpha'))?.observedGeneration === 3,
     );
+    expect(await eventReasons('alpha')).to.include('Pruned');
   });
 
   it('reports a missing Secret as Degraded with a reason, without hot-looping', async () => {
@@ -158,6 +166,7 @@ describe('MetaChat controller (real API server with garbage collector)', functio
     await new Promise((r) => setTimeout(r, 1500));
     expect((await reconciles()) - before).to.be.below(5); // it waits 30 s before looking again
     expect(await exists('apps/v1', 'Deployment', 'beta-chat')).to.equal(false);
+    expect(await eventReasons('beta')).to.include('SecretNotFound'); // what kubectl describe shows
   });
 
   it('lets the garbage collector remove the children when the MetaChat is deleted', async function () {

@@ -12,6 +12,7 @@ import { group, version, type Condition } from '../api/common.js';
 import { platformServices, type MetaChatSpec } from '../api/metachat.js';
 import { childName, ownerLabels, planMetaChat, type K8sObject } from '../plans/metachat.js';
 import { nextConditions, type Observed } from '../runtime/conditions.js';
+import { EventRecorder } from '../runtime/events.js';
 
 export const fieldManager = 'metachat-operator';
 
@@ -51,6 +52,7 @@ export class MetaChatReconciler {
   readonly #core: CoreV1Api;
   readonly #apps: AppsV1Api;
   readonly #objects: KubernetesObjectApi;
+  readonly #events: EventRecorder;
 
   constructor(
     kc: KubeConfig,
@@ -61,6 +63,7 @@ export class MetaChatReconciler {
     this.#core = kc.makeApiClient(CoreV1Api);
     this.#apps = kc.makeApiClient(AppsV1Api);
     this.#objects = KubernetesObjectApi.makeApiClient(kc);
+    this.#events = new EventRecorder(kc, fieldManager, log);
   }
 
   async reconcile(namespace: string, name: string): Promise<ReconcileResult> {
@@ -175,6 +178,12 @@ export class MetaChatReconciler {
           kind,
           metadata: { name: object.metadata!.name!, namespace: mc.metadata.namespace },
         });
+        await this.#events.record(
+          { apiVersion: `${group}/${version}`, kind: 'MetaChat', metadata: mc.metadata },
+          'Normal',
+          'Pruned',
+          `deleted ${kind} ${object.metadata?.name}: the spec no longer asks for it`,
+        );
         this.log.info('deleted an object the MetaChat no longer asks for', {
           kind,
           name: object.metadata?.name,
@@ -205,6 +214,12 @@ export class MetaChatReconciler {
     return ready;
   }
 
+  async #recordTransitions(mc: MetaChatObject, conditions: Condition[]): Promise<void> {
+    const involved = { apiVersion: `${group}/${version}`, kind: 'MetaChat', metadata: mc.metadata };
+    for (const e of transitions(mc.status?.conditions, conditions))
+      await this.#events.record(involved, e.type, e.reason, e.message);
+  }
+
   /** Replaces status only (the status subresource), so spec is never written. */
   async #writeStatus(mc: MetaChatObject, observed: Observed, readyServices: string): Promise<void> {
     const status = {
@@ -214,6 +229,7 @@ export class MetaChatReconciler {
       conditions: nextConditions(mc.status?.conditions, observed, mc.metadata.generation, this.now()),
     };
     if (sameStatus(mc.status, status)) return; // nothing new: no write, no watch event, no loop
+    await this.#recordTransitions(mc, status.conditions);
     await this.#custom.replaceNamespacedCustomObjectStatus({
       group,
       version,
@@ -223,6 +239,27 @@ export class MetaChatReconciler {
       body: { ...mc, status },
     });
   }
+}
+
+/** What changed between two sets of conditions, as events users see in `kubectl describe`. */
+export function transitions(
+  before: Condition[] | undefined,
+  after: Condition[],
+): { type: 'Normal' | 'Warning'; reason: string; message: string }[] {
+  const was = (type: Condition['type']) => before?.find((c) => c.type === type);
+  const events: { type: 'Normal' | 'Warning'; reason: string; message: string }[] = [];
+  for (const c of after) {
+    const previous = was(c.type);
+    if (previous?.status === c.status && previous.reason === c.reason) continue;
+    if (c.type === 'Degraded' && c.status === 'True')
+      events.push({ type: 'Warning', reason: c.reason, message: c.message ?? '' });
+    if (c.type === 'Ready' && c.status === 'True')
+      events.push({ type: 'Normal', reason: c.reason, message: c.message ?? '' });
+    if (c.type === 'Degraded' && c.status === 'False' && previous?.status === 'True') {
+      events.push({ type: 'Normal', reason: 'Recovered', message: 'no longer degraded' });
+    }
+  }
+  return events;
 }
 
 function sameStatus(a: MetaChatObject['status'], b: NonNullable<MetaChatObject['status']>): boolean {
