@@ -1,4 +1,4 @@
-import { MongoServerError, type Collection, type Db } from 'mongodb';
+import type { Collection, Db } from 'mongodb';
 import type { CommandResult, DomainEvent } from './types.js';
 
 /** An event as stored: the domain event plus where it belongs and what caused it. */
@@ -61,7 +61,7 @@ export const streamName = (actorType: string, actorId: string) => `${actorType}/
 export const eventId = (stream: string, version: number) => `${stream}#${version}`;
 
 /**
- * Events and snapshots in MongoDB. Appends are optimistic: the unique
+ * Events and snapshots in MongoDB. Appends (GroupCommit) are optimistic: the unique
  * (stream, version) index and the deterministic _id refuse a second writer of
  * the same version. Uses only what MongoDB and FerretDB v1 both support (no
  * transactions), and no multi-document updates (see ADR 0002). Whether an
@@ -79,28 +79,6 @@ export class EventStore {
 
   async ensureIndexes(): Promise<void> {
     await this.events.createIndex({ stream: 1, version: 1 }, { unique: true, name: 'stream_version' });
-  }
-
-  /**
-   * Appends events after `expectedVersion`. Throws ConcurrencyError when
-   * another writer got there first; nothing of this batch is then stored,
-   * because the first event already collides.
-   */
-  async append(events: StoredEvent[], expectedVersion: number): Promise<void> {
-    if (events.length === 0) return;
-    const first = events[0]!;
-    if (first.version !== expectedVersion + 1)
-      throw new Error('append: versions must follow expectedVersion');
-    try {
-      // A retry after a write that did land collides with it: reported as a conflict,
-      // the turn reloads and finds its own events, answering the commands as duplicates.
-      await retryTransient(() => this.events.insertMany(events, { ordered: true }));
-    } catch (err) {
-      if (err instanceof MongoServerError && err.code === 11000) {
-        throw new ConcurrencyError(first.stream, expectedVersion);
-      }
-      throw err;
-    }
   }
 
   /** Events of one stream after `afterVersion`, in order (at most `limit` when given). */

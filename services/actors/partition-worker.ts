@@ -229,11 +229,7 @@ export class PartitionWorker {
       void this.#park(msg, 'invalid_envelope', reason);
       return;
     }
-    let slot = this.#slots.get(actorId);
-    if (!slot) {
-      slot = { actorId, queue: [], turn: [], busy: false };
-      this.#slots.set(actorId, slot);
-    }
+    const slot = this.#slotOf(actorId);
     slot.queue.push({ msg, incoming });
     if (!slot.busy) void this.#inFlight.track(() => this.#drain(slot));
   }
@@ -316,6 +312,15 @@ export class PartitionWorker {
     slot.fullLoad = true;
     for (const p of [...batch, ...slot.queue.splice(0)])
       p.msg.nak(err instanceof LeaseLostError ? undefined : 200);
+  }
+
+  #slotOf(actorId: string): Slot {
+    let slot = this.#slots.get(actorId);
+    if (!slot) {
+      slot = { actorId, queue: [], turn: [], busy: false };
+      this.#slots.set(actorId, slot);
+    }
+    return slot;
   }
 
   #cellOf(slot: Slot): Promise<ActorCell> {
@@ -412,12 +417,7 @@ export class PartitionWorker {
     const { type } = this.deps;
     try {
       const request = parseControlRequest(data);
-      let slot = this.#slots.get(request.actorId);
-      if (!slot) {
-        slot = { actorId: request.actorId, queue: [], turn: [], busy: false };
-        this.#slots.set(request.actorId, slot);
-      }
-      const cell = await this.#cellOf(slot);
+      const cell = await this.#cellOf(this.#slotOf(request.actorId));
       if (request.op === 'result') {
         const result = cell.recent.get(request.commandId);
         return result ? { status: 'done', result } : { status: 'unknown' };

@@ -61,11 +61,6 @@ export class ChatReadModel {
     await this.rooms.createIndex({ lastActivityAt: -1 }, { name: 'activity' });
   }
 
-  /** Applies one room event. Idempotent. */
-  apply(event: PublishedEvent): Promise<void> {
-    return this.applyBatch([event]);
-  }
-
   /**
    * Applies room events in stream order with a few bulk writes (a projection
    * handler): new messages in one insert, then message changes, memberships
