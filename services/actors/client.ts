@@ -1,6 +1,6 @@
 import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
-import { headers as natsHeaders, nuid, type NatsConnection } from '@nats-io/transport-node';
-import { currentTrace, formatTraceparent } from '../kit/trace.js';
+import { nuid, type NatsConnection } from '@nats-io/transport-node';
+import { traceHeaders } from '../kit/nats-trace.js';
 import { encode } from './envelope.js';
 import { partitionOf, safeIdPattern } from './partitioning.js';
 import { subjects } from './topology.js';
@@ -60,12 +60,7 @@ export class ActorClient {
       return undefined;
     })().catch(() => undefined);
 
-    const h = natsHeaders();
-    const trace = currentTrace();
-    if (trace) {
-      h.set('traceparent', formatTraceparent(trace));
-      h.set('X-Correlation-Id', trace.correlationId);
-    }
+    const h = traceHeaders();
     try {
       const ack = await this.#js.publish(
         subjects.command(type, partition, actorId),

@@ -1,8 +1,8 @@
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
-import { headers as natsHeaders } from '@nats-io/transport-node';
 import { ApiError } from './api-error.js';
 import type { Logger } from './log.js';
-import { currentTrace, formatTraceparent, traceFromHeaders, withTrace } from './trace.js';
+import { traceHeaders, traceOfMessage } from './nats-trace.js';
+import { withTrace } from './trace.js';
 
 // Request/reply between services over core NATS. Replies carry either the
 // value or the project's error, so an ApiError thrown in a service reaches the
@@ -27,11 +27,7 @@ export function serveRpc(
     queue,
     callback: (err, msg) => {
       if (err) return;
-      const trace = traceFromHeaders({
-        traceparent: msg.headers?.get('traceparent') || undefined,
-        correlationId: msg.headers?.get('X-Correlation-Id') || undefined,
-      });
-      void withTrace(trace, async () => {
+      void withTrace(traceOfMessage(msg.headers), async () => {
         let reply: Reply;
         try {
           const body: unknown = msg.data.length ? JSON.parse(decoder.decode(msg.data)) : undefined;
@@ -59,12 +55,7 @@ export async function callRpc<T>(
   body: unknown,
   timeoutMs = 5000,
 ): Promise<T> {
-  const h = natsHeaders();
-  const trace = currentTrace();
-  if (trace) {
-    h.set('traceparent', formatTraceparent(trace));
-    h.set('X-Correlation-Id', trace.correlationId);
-  }
+  const h = traceHeaders();
   let data: Uint8Array;
   try {
     const msg = await nc.request(subject, encoder.encode(JSON.stringify(body ?? null)), {
