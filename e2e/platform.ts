@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
+import { eventually } from './testenv/eventually.js';
 import { startServiceProcess, type ServiceProcess } from './testenv/service-process.js';
 
 const entry = (path: string) => fileURLToPath(new URL(`../services/${path}`, import.meta.url));
@@ -67,7 +68,11 @@ export async function startPlatform(servers: {
           startServiceProcess(entry('gateway/main.ts'), { ...common, PORT: '0', LOG_LEVEL: 'info' }),
         );
         const { port } = await proc.waitForLog((l) => l.message === 'api listening');
-        await waitReady(proc.opsPort);
+        await eventually(
+          'the gateway to be ready',
+          async () => (await fetch(`http://127.0.0.1:${proc.opsPort}/readyz`)).ok,
+          10_000,
+        );
         return { process: proc, url: `http://127.0.0.1:${port as number}` };
       }),
     );
@@ -76,13 +81,4 @@ export async function startPlatform(servers: {
     await stop();
     throw err;
   }
-}
-
-async function waitReady(opsPort: number): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    const res = await fetch(`http://127.0.0.1:${opsPort}/readyz`).catch(() => undefined);
-    if (res?.ok) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error('the gateway did not become ready');
 }

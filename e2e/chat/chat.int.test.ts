@@ -4,6 +4,7 @@ import { request } from 'node:http';
 import { WebSocket } from 'ws';
 import { MetaChat, MetaChatError, type RoomEvent } from '../../services/sdk/index.js';
 import { startPlatform, type Platform } from '../platform.js';
+import { eventually } from '../testenv/eventually.js';
 import { server } from '../testenv/root-hooks.js';
 
 async function take(
@@ -108,7 +109,7 @@ describe('chat end to end (identity, chat and two gateways as processes; real NA
     await ann.edit(room, 6, 'page 1 (edited)');
     await bob.react(room, 6, '👍');
     await ann.delete(room, 5); // the owner deletes Bob's message
-    const newest = await eventually(async () => {
+    const newest = await eventually('the newest page of history', async () => {
       const page = await bob.history(room, { limit: 4 });
       return page.messages[0]?.seq === 11 && page.messages;
     });
@@ -116,7 +117,7 @@ describe('chat end to end (identity, chat and two gateways as processes; real NA
     expect((await bob.history(room, { before: 8, limit: 10 })).messages.map((m) => m.seq)).to.deep.equal([
       7, 6, 5, 4,
     ]);
-    const forward = await eventually(async () => {
+    const forward = await eventually('the deletion and the reaction in history', async () => {
       const page = (await bob.history(room, { after: 4, limit: 2 })).messages;
       return page[0]?.deleted && Object.keys(page[1]?.reactions ?? {}).length && page;
     });
@@ -148,7 +149,7 @@ describe('chat end to end (identity, chat and two gateways as processes; real NA
     const first = await bob.send(room, 'only once', 'bob-retry-1');
     const again = await bobOnB.send(room, 'only once', 'bob-retry-1');
     expect(again).to.deep.equal(first);
-    const copies = await eventually(async () => {
+    const copies = await eventually('the retried message in history', async () => {
       const page = (await bob.history(room, { after: first.seq - 1, limit: 5 })).messages;
       return page.length > 0 && page;
     });
@@ -238,7 +239,7 @@ describe('chat end to end (identity, chat and two gateways as processes; real NA
     ws.on('message', (data) => replies.push(JSON.parse(String(data)) as Record<string, unknown>));
     ws.send('not json');
     ws.send(JSON.stringify({ type: 'ping' }));
-    await eventually(async () => replies.length >= 2);
+    await eventually('the error and the pong', async () => replies.length >= 2);
     expect(replies.map((r) => r.type)).to.deep.equal(['error', 'pong']);
     const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
     ws.send('x'.repeat(200_000));
@@ -253,16 +254,3 @@ describe('chat end to end (identity, chat and two gateways as processes; real NA
     expect([code, reason]).to.deep.equal([4401, 'token_invalid']);
   });
 });
-
-async function eventually<T>(
-  probe: () => Promise<T | false | undefined | 0>,
-  timeoutMs = 15_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = await probe();
-    if (value) return value;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error('timed out');
-}

@@ -6,7 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
  */
 export async function eventually<T>(
   what: string,
-  probe: () => Promise<T | undefined | null | false>,
+  probe: () => Promise<T | undefined | null | false | 0 | ''>,
   timeoutMs = 15_000,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;

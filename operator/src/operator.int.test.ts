@@ -1,14 +1,14 @@
-import { AppsV1Api, CoreV1Api, CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { AppsV1Api, CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
 import { expect } from 'chai';
-import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { eventually } from '../../e2e/testenv/eventually.js';
 import { server } from '../../e2e/testenv/root-hooks.js';
 import { startServiceProcess, type ServiceProcess } from '../../e2e/testenv/service-process.js';
 import { group, version } from './api/common.js';
+import { installCrds } from './testdata/install-crds.js';
 
 const entry = fileURLToPath(new URL('./main.ts', import.meta.url));
-const crds = fileURLToPath(new URL('../../crds/', import.meta.url));
 const namespace = 'operator-ha';
 
 describe('operator replicas as processes (leader election)', function () {
@@ -17,10 +17,8 @@ describe('operator replicas as processes (leader election)', function () {
   let kc: KubeConfig;
 
   before(async () => {
-    const { kubectl, kubeconfigPath } = server('kube');
-    execFileSync(kubectl, ['--kubeconfig', kubeconfigPath, 'apply', '--server-side', '-f', crds]);
-    kc = new KubeConfig();
-    kc.loadFromFile(kubeconfigPath);
+    const { kubeconfigPath } = server('kube');
+    kc = await installCrds(server('kube'));
     const core = kc.makeApiClient(CoreV1Api);
     await core.createNamespace({ body: { metadata: { name: namespace } } });
     await core.createNamespacedSecret({

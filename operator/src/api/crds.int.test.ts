@@ -1,12 +1,9 @@
-import { ApiextensionsV1Api, CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
+import { CustomObjectsApi } from '@kubernetes/client-node';
 import { expect } from 'chai';
 import { execFileSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { eventually } from '../../../e2e/testenv/eventually.js';
 import { server } from '../../../e2e/testenv/root-hooks.js';
+import { installCrds } from '../testdata/install-crds.js';
 import { group, version } from './common.js';
-
-const crdFile = fileURLToPath(new URL('../../../crds/metachats.yaml', import.meta.url));
 
 describe('MetaChat CRD on the real API server', () => {
   let objects: CustomObjectsApi;
@@ -25,21 +22,7 @@ describe('MetaChat CRD on the real API server', () => {
     });
 
   before(async () => {
-    const { kubectl, kubeconfigPath } = server('kube');
-    execFileSync(kubectl, ['--kubeconfig', kubeconfigPath, 'apply', '--server-side', '-f', crdFile], {
-      encoding: 'utf8',
-    });
-    const kc = new KubeConfig();
-    kc.loadFromFile(kubeconfigPath);
-    const extensions = kc.makeApiClient(ApiextensionsV1Api);
-    await eventually('the MetaChat CRD to be established', async () => {
-      const crd = await extensions.readCustomResourceDefinition({ name: `metachats.${group}` });
-      return crd.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True');
-    });
-    objects = kc.makeApiClient(CustomObjectsApi);
-    await eventually('MetaChats to be creatable', () =>
-      objects.listNamespacedCustomObject(target).then(() => true),
-    );
+    objects = (await installCrds(server('kube'))).makeApiClient(CustomObjectsApi);
   });
 
   it('accepts a valid MetaChat and fills in the defaults', async () => {

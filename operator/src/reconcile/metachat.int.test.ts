@@ -1,22 +1,15 @@
-import {
-  AppsV1Api,
-  CoreV1Api,
-  CustomObjectsApi,
-  KubeConfig,
-  KubernetesObjectApi,
-} from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { AppsV1Api, CoreV1Api, CustomObjectsApi, KubernetesObjectApi } from '@kubernetes/client-node';
 import { expect } from 'chai';
-import { execFileSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { Registry } from 'prom-client';
 import { createLogger } from '../../../services/kit/log.js';
 import { eventually } from '../../../e2e/testenv/eventually.js';
 import { server } from '../../../e2e/testenv/root-hooks.js';
 import { group, version, type Condition } from '../api/common.js';
 import type { Controller } from '../runtime/controller.js';
+import { installCrds } from '../testdata/install-crds.js';
 import { metaChatController } from './metachat-controller.js';
 
-const crds = fileURLToPath(new URL('../../../crds/', import.meta.url));
 const namespace = 'default';
 
 describe('MetaChat controller (real API server with garbage collector)', function () {
@@ -59,16 +52,10 @@ describe('MetaChat controller (real API server with garbage collector)', functio
     ).items.map((e) => e.reason);
 
   before(async () => {
-    const { kubectl, kubeconfigPath } = server('kube');
-    execFileSync(kubectl, ['--kubeconfig', kubeconfigPath, 'apply', '--server-side', '-f', crds]);
-    kc = new KubeConfig();
-    kc.loadFromFile(kubeconfigPath);
+    kc = await installCrds(server('kube'));
     custom = kc.makeApiClient(CustomObjectsApi);
     apps = kc.makeApiClient(AppsV1Api);
     objects = KubernetesObjectApi.makeApiClient(kc);
-    await eventually('MetaChats to be servable', () =>
-      custom.listNamespacedCustomObject(target).then(() => true),
-    );
     await kc.makeApiClient(CoreV1Api).createNamespacedSecret({
       namespace,
       body: { metadata: { name: 'jwt' }, stringData: { secret: 'x'.repeat(40) } },
