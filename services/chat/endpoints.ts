@@ -63,20 +63,30 @@ export function serveChat(
     if (typeof raw !== 'object' || raw === null) throw validationFailed('the request must be an object');
     return raw as Raw;
   };
+  /**
+   * A request about one room by one user: all of it is validated first (a
+   * malformed request is a 400 whoever sends it), then the user must be a member.
+   */
+  const memberRequest = async <T>(raw: unknown, parse: (r: Raw) => T): Promise<T & { room: string }> => {
+    const r = request(raw);
+    const [room, user] = [field(r, 'room', roomIdPattern), field(r, 'user', userIdPattern)];
+    const parsed = parse(r);
+    await requireMember(deps.actors, room, user);
+    return { ...parsed, room };
+  };
   return [
     serveRpc(
       nc,
       chatSubjects.history,
       queue,
       async (raw) => {
-        const r = request(raw);
-        const [room, user] = [field(r, 'room', roomIdPattern), field(r, 'user', userIdPattern)];
-        const before = cursor(r, 'before');
-        const after = cursor(r, 'after');
-        if (before !== undefined && after !== undefined)
-          throw validationFailed('give before or after, not both');
-        await requireMember(deps.actors, room, user);
-        return deps.readModel.history(room, { before, after, limit: limit(r) });
+        const { room, ...page } = await memberRequest(raw, (r) => {
+          const [before, after] = [cursor(r, 'before'), cursor(r, 'after')];
+          if (before !== undefined && after !== undefined)
+            throw validationFailed('give before or after, not both');
+          return { before, after, limit: limit(r) };
+        });
+        return deps.readModel.history(room, page);
       },
       log,
     ),
@@ -96,12 +106,12 @@ export function serveChat(
       chatSubjects.events,
       queue,
       async (raw) => {
-        const r = request(raw);
-        const [room, user] = [field(r, 'room', roomIdPattern), field(r, 'user', userIdPattern)];
-        const after = cursor(r, 'after') ?? 0;
-        await requireMember(deps.actors, room, user);
-        const events = await deps.store.readStream(`room/${room}`, after);
-        return events.slice(0, limit(r)).map((e) => ({ room, seq: e.version, ...e.data }));
+        const { room, after, count } = await memberRequest(raw, (r) => ({
+          after: cursor(r, 'after') ?? 0,
+          count: limit(r),
+        }));
+        const events = await deps.store.readStream(`room/${room}`, after, count);
+        return events.map((e) => ({ room, seq: e.version, ...e.data }));
       },
       log,
     ),

@@ -38,25 +38,20 @@ export const secretKeyRefSchema = {
 
 export const quantityPattern = '^([0-9]+(\\.[0-9]+)?)(m|Ki|Mi|Gi|Ti|k|M|G|T)?$';
 
+const cpuAndMemorySchema = {
+  type: 'object',
+  properties: {
+    cpu: { type: 'string', pattern: quantityPattern },
+    memory: { type: 'string', pattern: quantityPattern },
+  },
+  additionalProperties: false,
+} as const;
+
 export const resourcesSchema = {
   type: 'object',
   properties: {
-    requests: {
-      type: 'object',
-      properties: {
-        cpu: { type: 'string', pattern: quantityPattern },
-        memory: { type: 'string', pattern: quantityPattern },
-      },
-      additionalProperties: false,
-    },
-    limits: {
-      type: 'object',
-      properties: {
-        cpu: { type: 'string', pattern: quantityPattern },
-        memory: { type: 'string', pattern: quantityPattern },
-      },
-      additionalProperties: false,
-    },
+    requests: cpuAndMemorySchema,
+    limits: cpuAndMemorySchema,
   },
   additionalProperties: false,
 } as const;
