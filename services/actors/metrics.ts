@@ -9,7 +9,7 @@ export interface ActorMetrics {
   partitions: Gauge<'type'>;
   parked: Counter<'type' | 'reason'>;
   conflicts: Counter<'type'>;
-  outboxRecovered: Counter<'type'>;
+  republished: Counter<'type'>;
 }
 
 export function createActorMetrics(registry: Registry): ActorMetrics {
@@ -54,7 +54,7 @@ export function createActorMetrics(registry: Registry): ActorMetrics {
       labelNames: ['type'],
       registers,
     }),
-    outboxRecovered: new Counter({
+    republished: new Counter({
       name: 'actor_events_republished_total',
       help: 'Stored events published on activation because an earlier publish never happened',
       labelNames: ['type'],

@@ -195,7 +195,7 @@ export class PartitionWorker {
     if (published >= cell.version) return;
     const missing = await store.readStream(cell.stream, published);
     await this.#publishEvents(missing);
-    metrics.outboxRecovered.inc({ type: type.name }, missing.length);
+    metrics.republished.inc({ type: type.name }, missing.length);
     log.info('published events stored before a failed publish', {
       partition,
       stream: cell.stream,
