@@ -14,6 +14,8 @@ const moduleOf = {
   etcd: 'kube',
   ferretdb: 'ferretdb',
   'nats-server': 'nats',
+  helm: 'helm',
+  'lua-health': 'lua',
 } as const;
 export type GoServerBinary = keyof typeof moduleOf;
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the real servers MetaChat's tests and `make dev` run (kube-apiserver,
-# kube-controller-manager, kubectl, etcd, FerretDB, nats-server) from the Go
+# kube-controller-manager, kubectl, etcd, FerretDB, nats-server) and helm from the Go
 # modules under e2e/testenv/go into a cache outside the repo. The cache key is
 # a hash of each module's files, so a cached build is reused until the module
 # changes. Quiet when everything is cached; prints the bin directory last.
@@ -40,6 +40,8 @@ done
 kube_out="$cache/kube-$k8s_version-$(key_of "$here/go/kube")"
 ferret_out="$cache/ferretdb-v1.24.0-$(key_of "$here/go/ferretdb")"
 nats_out="$cache/nats-v2.12.15-$(key_of "$here/go/nats")"
+helm_out="$cache/helm-v3.19.2-$(key_of "$here/go/helm")"
+lua_out="$cache/lua-health-$(key_of "$here/go/lua")"
 
 what="${1:-all}"
 case "$what" in
@@ -48,14 +50,16 @@ case "$what" in
       k8s.io/kubernetes/cmd/kubectl ./cmd/etcd ;;&
   all|ferretdb) build ferretdb "$ferret_out" "-s -w" . ;;&
   all|nats) build nats "$nats_out" "-s -w" github.com/nats-io/nats-server/v2 ;;&
-  all|kube|ferretdb|nats) ;;
-  *) echo "usage: $0 [all|kube|ferretdb|nats]" >&2; exit 2 ;;
+  all|helm) build helm "$helm_out" "-s -w -X helm.sh/helm/v3/internal/version.version=v3.19.2" helm.sh/helm/v3/cmd/helm ;;&
+  all|lua) build lua "$lua_out" "-s -w" . ;;&
+  all|kube|ferretdb|nats|helm|lua) ;;
+  *) echo "usage: $0 [all|kube|ferretdb|nats|helm|lua]" >&2; exit 2 ;;
 esac
 
 # One directory of links so callers need a single path.
 bin="$cache/bin"
 mkdir -p "$bin"
-for dir in "$kube_out" "$ferret_out" "$nats_out"; do
+for dir in "$kube_out" "$ferret_out" "$nats_out" "$helm_out" "$lua_out"; do
   [[ -f "$dir/.complete" ]] || continue
   for f in "$dir"/*; do ln -sfn "$f" "$bin/$(basename "$f")"; done
 done

@@ -1,10 +1,14 @@
-// Writes crds/<plural>.yaml from the schemas in operator/src/api (`npm run crds`).
+// Writes the CRD manifests from the schemas in operator/src/api, and Argo CD's health checks for them (`npm run crds`).
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { renderCrds } from '../src/api/render.js';
+import { argoHealthFile, crdDirectories, renderArgoHealth, renderCrds } from '../src/api/render.js';
 
-const dir = fileURLToPath(new URL('../../crds/', import.meta.url));
-for (const [file, text] of Object.entries(renderCrds())) {
-  writeFileSync(`${dir}${file}`, text);
-  console.log(`wrote crds/${file}`);
+for (const directory of crdDirectories) {
+  const dir = fileURLToPath(new URL(`../../${directory}`, import.meta.url));
+  for (const [file, text] of Object.entries(renderCrds())) {
+    writeFileSync(`${dir}${file}`, text);
+    console.log(`wrote ${directory}${file}`);
+  }
 }
+writeFileSync(fileURLToPath(new URL(`../../${argoHealthFile}`, import.meta.url)), renderArgoHealth());
+console.log(`wrote ${argoHealthFile}`);

@@ -3,6 +3,8 @@ import { KubeConfig } from '@kubernetes/client-node';
 import { hostname } from 'node:os';
 import { loadConfig, setting } from '../../services/kit/config.js';
 import { commonSettings, runService } from '../../services/kit/service.js';
+import { PlatformConnections } from './platform/connections.js';
+import { chatRoomController } from './reconcile/chatroom-controller.js';
 import { metaChatController } from './reconcile/metachat-controller.js';
 import { LeaderElector } from './runtime/leader.js';
 
@@ -25,10 +27,21 @@ await runService({
     const kc = new KubeConfig();
     if (config.kubeconfig === '-') kc.loadFromDefault();
     else kc.loadFromFile(config.kubeconfig);
-    const controller = metaChatController(kc, log, metrics);
+    const platforms = new PlatformConnections(kc, log);
+    const controllers = [
+      metaChatController(kc, log, metrics),
+      chatRoomController(kc, platforms, log, metrics),
+    ];
+    const startControllers = async () => {
+      for (const controller of controllers) await controller.start();
+    };
+    const stopControllers = async () => {
+      for (const controller of controllers) await controller.stop();
+      await platforms.close();
+    };
     if (!config.leaderElection) {
-      await controller.start();
-      return { stop: () => controller.stop() };
+      await startControllers();
+      return { stop: stopControllers };
     }
     let stopping = false;
     const elector = new LeaderElector(
@@ -39,7 +52,7 @@ await runService({
         identity: config.identity,
         leaseDurationMs: config.leaseDurationMs,
         retryPeriodMs: Math.max(500, Math.floor(config.leaseDurationMs / 5)),
-        onStartedLeading: () => controller.start(),
+        onStartedLeading: startControllers,
         // A replica that lost the lease must not act on anything any more: leave, and be restarted as a candidate.
         onStoppedLeading: () => {
           if (stopping) return;
@@ -53,7 +66,7 @@ await runService({
     return {
       async stop() {
         stopping = true;
-        await controller.stop();
+        await stopControllers();
         await elector.stop();
       },
     };

@@ -1,12 +1,12 @@
 import type { KubeConfig } from '@kubernetes/client-node';
-import { AppsV1Api, CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
+import { AppsV1Api, CoreV1Api } from '@kubernetes/client-node';
 import { expect } from 'chai';
 import { fileURLToPath } from 'node:url';
 import { eventually } from '../../e2e/testenv/eventually.js';
 import { server } from '../../e2e/testenv/root-hooks.js';
 import { startServiceProcess, type ServiceProcess } from '../../e2e/testenv/service-process.js';
-import { group, version } from './api/common.js';
 import { installCrds } from './testdata/install-crds.js';
+import { createResource } from './testdata/resources.js';
 
 const entry = fileURLToPath(new URL('./main.ts', import.meta.url));
 const namespace = 'operator-ha';
@@ -41,24 +41,19 @@ describe('operator replicas as processes (leader election)', function () {
 
   const led = (r: ServiceProcess) => r.lines.some((l) => l.message === 'became the leader');
   const createMetaChat = (name: string) =>
-    kc.makeApiClient(CustomObjectsApi).createNamespacedCustomObject({
-      group,
-      version,
-      namespace,
-      plural: 'metachats',
-      body: {
-        apiVersion: `${group}/${version}`,
-        kind: 'MetaChat',
-        metadata: { name },
-        spec: {
-          image: 'ghcr.io/metachat/metachat',
-          nats: { url: 'nats://nats:4222' },
-          mongodb: { url: 'mongodb://mongo:27017' },
-          redis: { url: 'redis://redis:6379' },
-          jwtSecretRef: { name: 'jwt', key: 'secret' },
-        },
+    createResource(
+      kc,
+      'MetaChat',
+      name,
+      {
+        image: 'ghcr.io/metachat/metachat',
+        nats: { url: 'nats://nats:4222' },
+        mongodb: { url: 'mongodb://mongo:27017' },
+        redis: { url: 'redis://redis:6379' },
+        jwtSecretRef: { name: 'jwt', key: 'secret' },
       },
-    });
+      namespace,
+    );
   const deployed = (name: string) =>
     eventually(`${name}'s Deployments`, () =>
       kc.makeApiClient(AppsV1Api).readNamespacedDeployment({ name: `${name}-chat`, namespace }),

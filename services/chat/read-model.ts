@@ -68,6 +68,24 @@ export class ChatReadModel {
    * inserts collide and are ignored; updates set what they set before.
    */
   async applyBatch(published: PublishedEvent[]): Promise<void> {
+    // A closed room's history goes at its RoomClosed, between what came before and after it.
+    let start = 0;
+    for (const [i, { actorId, data }] of published.entries()) {
+      if (data.type !== 'RoomClosed') continue;
+      await this.#applyWrites(published.slice(start, i));
+      await this.#removeRoom(actorId);
+      start = i + 1;
+    }
+    await this.#applyWrites(published.slice(start));
+  }
+
+  async #removeRoom(room: string): Promise<void> {
+    await this.messages.deleteMany({ room });
+    await this.memberships.deleteMany({ room });
+    await this.rooms.deleteOne({ _id: room });
+  }
+
+  async #applyWrites(published: PublishedEvent[]): Promise<void> {
     const inserts: MessageDoc[] = [];
     const messageChanges: AnyBulkWriteOperation<MessageDoc>[] = [];
     const membershipChanges: AnyBulkWriteOperation<MembershipDoc>[] = [];
@@ -101,7 +119,13 @@ export class ChatReadModel {
         case 'MemberRemoved':
           membershipChanges.push({ deleteOne: { filter: { _id: `${event.user}#${room}` } } });
           break;
+        case 'RoomConfigured':
+          roomChanges.push({
+            updateOne: { filter: { _id: room }, update: { $set: { kind: event.kind, name: event.name } } },
+          });
+          break;
         case 'MemberInvited':
+        case 'RoomClosed':
           break;
         case 'MessageSent':
           inserts.push({

@@ -15,9 +15,40 @@ export const roomLimits = {
   membersMax: 10_000,
 };
 
-export type RoomKind = 'group' | 'direct';
+/** An announcement room is a group room where only owners post. */
+export type RoomKind = 'group' | 'direct' | 'announcement';
 export type Visibility = 'public' | 'private';
 export type Role = 'owner' | 'member';
+
+/** Settings a declared room (the ChatRoom resource) carries besides its members. */
+export interface RoomSettings {
+  maxMembers: number;
+  /** Messages per member per minute; 0 is no limit. */
+  rateLimitPerMinute: number;
+  retention: { maxAgeSeconds: number; maxMessages: number };
+  moderation: { blockedWords: string[]; action: 'flag' | 'hide' | 'reject'; moodModel: string };
+}
+
+export const defaultRoomSettings = (): RoomSettings => ({
+  maxMembers: roomLimits.membersMax,
+  rateLimitPerMinute: 0,
+  retention: { maxAgeSeconds: 0, maxMessages: 0 },
+  moderation: { blockedWords: [], action: 'flag', moodModel: '' },
+});
+
+/**
+ * The whole declared shape of a room, as the operator sends it: the room is
+ * created if it does not exist, and its settings and declared members are
+ * made to match. Members who joined by themselves are left alone.
+ */
+export interface RoomDeclaration {
+  name: string;
+  kind: 'group' | 'announcement';
+  visibility: Visibility;
+  owners: string[];
+  members: string[];
+  settings: RoomSettings;
+}
 
 export type RoomCommand =
   | { type: 'create'; by: string; kind: 'group'; name: string; visibility: Visibility; members: string[] }
@@ -29,7 +60,10 @@ export type RoomCommand =
   | { type: 'send'; by: string; text: string }
   | { type: 'edit'; by: string; seq: number; text: string }
   | { type: 'delete'; by: string; seq: number }
-  | { type: 'react'; by: string; seq: number; emoji: string; on: boolean };
+  | { type: 'react'; by: string; seq: number; emoji: string; on: boolean }
+  | ({ type: 'configure' } & RoomDeclaration)
+  /** Ends the room and its history (a ChatRoom deleted with policy Delete). */
+  | { type: 'close' };
 
 export type RoomEvent =
   | { type: 'RoomCreated'; kind: RoomKind; name: string; visibility: Visibility; by: string; at: number }
@@ -41,7 +75,18 @@ export type RoomEvent =
   | { type: 'MessageEdited'; target: number; text: string; by: string; at: number }
   | { type: 'MessageDeleted'; target: number; by: string; at: number }
   | { type: 'ReactionAdded'; target: number; emoji: string; by: string; at: number }
-  | { type: 'ReactionRemoved'; target: number; emoji: string; by: string; at: number };
+  | { type: 'ReactionRemoved'; target: number; emoji: string; by: string; at: number }
+  | {
+      type: 'RoomConfigured';
+      kind: 'group' | 'announcement';
+      name: string;
+      visibility: Visibility;
+      settings: RoomSettings;
+      /** The members the declaration names, with their roles. */
+      declared: Record<string, Role>;
+      at: number;
+    }
+  | { type: 'RoomClosed'; at: number };
 
 export interface TrackedMessage {
   author: string;
@@ -63,6 +108,9 @@ export interface RoomState {
   messages: Record<string, TrackedMessage>;
   messageCount: number;
   lastActivityAt: number;
+  settings: RoomSettings;
+  /** Members a declaration added (and may remove again); others joined by themselves. */
+  declared: Record<string, Role>;
 }
 
 export const emptyRoom = (): RoomState => ({
@@ -76,4 +124,6 @@ export const emptyRoom = (): RoomState => ({
   messages: {},
   messageCount: 0,
   lastActivityAt: 0,
+  settings: defaultRoomSettings(),
+  declared: {},
 });

@@ -1,5 +1,5 @@
 import { reject, type Rejection } from '../actors/types.js';
-import { roomLimits, type RoomCommand, type RoomEvent } from './room-model.js';
+import { roomLimits, type RoomCommand, type RoomEvent, type RoomSettings } from './room-model.js';
 
 // Untrusted JSON in, a well-formed command or a rejection out. Unknown fields
 // are refused, strings must be strings (no operator objects), sizes are bounded.
@@ -52,7 +52,80 @@ function emoji(value: unknown): string {
   return value;
 }
 
+function object(value: unknown, field: string): Raw {
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new Invalid(`${field} must be an object`);
+  return value as Raw;
+}
+
+function count(value: unknown, field: string, max: number): number {
+  if (!Number.isSafeInteger(value) || (value as number) < 0 || (value as number) > max)
+    throw new Invalid(`${field} must be a whole number from 0 to ${max}`);
+  return value as number;
+}
+
+function userIds(value: unknown, field: string): string[] {
+  if (!Array.isArray(value) || value.length > roomLimits.membersMax)
+    throw new Invalid(`${field} must be a list of at most ${roomLimits.membersMax} user ids`);
+  return value.map((u, i) => userId(u, `${field}[${i}]`));
+}
+
+function settings(value: unknown): RoomSettings {
+  const s = object(value, 'settings');
+  only(s, ['maxMembers', 'rateLimitPerMinute', 'retention', 'moderation']);
+  const retention = object(s.retention, 'settings.retention');
+  only(retention, ['maxAgeSeconds', 'maxMessages']);
+  const moderation = object(s.moderation, 'settings.moderation');
+  only(moderation, ['blockedWords', 'action', 'moodModel']);
+  const words = moderation.blockedWords;
+  if (!Array.isArray(words) || words.length > 1000)
+    throw new Invalid('settings.moderation.blockedWords must be a list of at most 1000 words');
+  const action = moderation.action;
+  if (action !== 'flag' && action !== 'hide' && action !== 'reject')
+    throw new Invalid('settings.moderation.action must be flag, hide or reject');
+  if (typeof moderation.moodModel !== 'string' || moderation.moodModel.length > 253)
+    throw new Invalid('settings.moderation.moodModel must be a name');
+  const maxMembers = count(s.maxMembers, 'settings.maxMembers', roomLimits.membersMax);
+  if (maxMembers < 1) throw new Invalid('settings.maxMembers must be at least 1');
+  return {
+    maxMembers,
+    rateLimitPerMinute: count(s.rateLimitPerMinute, 'settings.rateLimitPerMinute', 100_000),
+    retention: {
+      maxAgeSeconds: count(retention.maxAgeSeconds, 'settings.retention.maxAgeSeconds', 2 ** 40),
+      maxMessages: count(retention.maxMessages, 'settings.retention.maxMessages', 2 ** 40),
+    },
+    moderation: {
+      blockedWords: words.map((w, i) => text(w, `settings.moderation.blockedWords[${i}]`, 100)),
+      action,
+      moodModel: moderation.moodModel,
+    },
+  };
+}
+
+/** The operator's commands carry no user: they come from the platform, never from a client. */
+function parseDeclaration(raw: Raw): RoomCommand {
+  if (raw.type === 'close') {
+    only(raw, ['type']);
+    return { type: 'close' };
+  }
+  only(raw, ['type', 'name', 'kind', 'visibility', 'owners', 'members', 'settings']);
+  if (raw.kind !== 'group' && raw.kind !== 'announcement')
+    throw new Invalid('kind must be group or announcement');
+  if (raw.visibility !== 'public' && raw.visibility !== 'private')
+    throw new Invalid('visibility must be public or private');
+  return {
+    type: 'configure',
+    name: text(raw.name, 'name', roomLimits.nameMax),
+    kind: raw.kind,
+    visibility: raw.visibility,
+    owners: userIds(raw.owners, 'owners'),
+    members: userIds(raw.members, 'members'),
+    settings: settings(raw.settings),
+  };
+}
+
 function parse(raw: Raw): RoomCommand {
+  if (raw.type === 'configure' || raw.type === 'close') return parseDeclaration(raw);
   const by = userId(raw.by, 'by');
   switch (raw.type) {
     case 'create': {
@@ -101,7 +174,9 @@ function parse(raw: Raw): RoomCommand {
       if (raw.on !== undefined && typeof raw.on !== 'boolean') throw new Invalid('on must be true or false');
       return { type: 'react', by, seq: seq(raw.seq), emoji: emoji(raw.emoji), on: raw.on !== false };
     default:
-      throw new Invalid('type must be one of create, join, leave, invite, remove, send, edit, delete, react');
+      throw new Invalid(
+        'type must be one of create, join, leave, invite, remove, send, edit, delete, react, configure, close',
+      );
   }
 }
 
@@ -117,7 +192,7 @@ export function parseRoomCommand(raw: unknown): RoomCommand | Rejection {
   }
 }
 
-const eventFields: Record<RoomEvent['type'], Record<string, 'string' | 'number'>> = {
+const eventFields: Record<RoomEvent['type'], Record<string, 'string' | 'number' | 'object'>> = {
   RoomCreated: { kind: 'string', name: 'string', visibility: 'string', by: 'string', at: 'number' },
   MemberJoined: { user: 'string', role: 'string', at: 'number' },
   MemberInvited: { user: 'string', by: 'string', at: 'number' },
@@ -128,6 +203,15 @@ const eventFields: Record<RoomEvent['type'], Record<string, 'string' | 'number'>
   MessageDeleted: { target: 'number', by: 'string', at: 'number' },
   ReactionAdded: { target: 'number', emoji: 'string', by: 'string', at: 'number' },
   ReactionRemoved: { target: 'number', emoji: 'string', by: 'string', at: 'number' },
+  RoomConfigured: {
+    kind: 'string',
+    name: 'string',
+    visibility: 'string',
+    settings: 'object',
+    declared: 'object',
+    at: 'number',
+  },
+  RoomClosed: { at: 'number' },
 };
 
 /** Checks a stored event's shape before it is folded; a bad one is skipped and parked by the runtime. */
@@ -136,7 +220,8 @@ export function parseRoomEvent(raw: unknown): RoomEvent | Rejection {
   const fields = typeof e?.type === 'string' ? eventFields[e.type as RoomEvent['type']] : undefined;
   if (!e || !fields) return reject('invalid_event', 'unknown room event type');
   for (const [field, kind] of Object.entries(fields)) {
-    if (typeof e[field] !== kind) return reject('invalid_event', `${e.type}.${field} must be a ${kind}`);
+    if (typeof e[field] !== kind || e[field] === null)
+      return reject('invalid_event', `${e.type}.${field} must be a ${kind}`);
   }
   return e as unknown as RoomEvent;
 }

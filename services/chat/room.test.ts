@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { isRejection } from '../actors/types.js';
 import { roomActor, decideRoom, evolveRoom } from './room.js';
-import { emptyRoom, roomLimits, type RoomEvent, type RoomState } from './room-model.js';
+import { defaultRoomSettings, emptyRoom, roomLimits, type RoomEvent, type RoomState } from './room-model.js';
 
 const at = 1_700_000_000_000;
 
@@ -152,6 +152,95 @@ describe('room rules', () => {
       expect(Object.keys(state.messages)).to.have.length(roomLimits.trackedMessages);
       expect(state.messages['4']).to.equal(undefined);
       expect(state.messageCount).to.equal(roomLimits.trackedMessages + 5);
+    });
+  });
+
+  describe('declared rooms (the operator)', () => {
+    const declaration = {
+      type: 'configure',
+      name: 'Lobby',
+      kind: 'group',
+      visibility: 'public',
+      owners: ['ann'],
+      members: ['bob'],
+      settings: defaultRoomSettings(),
+    };
+    const applied = (given: RoomEvent[], raw: unknown): RoomEvent[] => {
+      const events = when(given, raw);
+      if (typeof events === 'string') throw new Error(`rejected: ${events}`);
+      return [...given, ...events];
+    };
+
+    it('creates the room with its declared owners and members', () => {
+      const events = when([], declaration);
+      expect(events).to.deep.include({ type: 'MemberJoined', user: 'ann', role: 'owner', at });
+      expect(events).to.deep.include({ type: 'MemberJoined', user: 'bob', role: 'member', at });
+      const state = fold(events as RoomEvent[]);
+      expect(state).to.deep.include({ created: true, name: 'Lobby', visibility: 'public' });
+      expect(state.declared).to.deep.equal({ ann: 'owner', bob: 'member' });
+    });
+
+    it('changes nothing when the room already matches', () => {
+      expect(when(applied([], declaration), declaration)).to.deep.equal([]);
+    });
+
+    it('removes members the declaration dropped, but not those who joined by themselves', () => {
+      const joined = applied(applied([], declaration), { type: 'join', by: 'cat' });
+      const events = when(joined, { ...declaration, members: [] });
+      expect(events).to.deep.include({ type: 'MemberRemoved', user: 'bob', by: 'operator', at });
+      const state = fold(applied(joined, { ...declaration, members: [] }));
+      expect(Object.keys(state.members).sort()).to.deep.equal(['ann', 'cat']);
+      expect(
+        when(applied(joined, { ...declaration, members: [] }), { type: 'send', by: 'bob', text: 'hi' }),
+      ).to.equal('forbidden');
+    });
+
+    it('changes a member into an owner', () => {
+      const events = when(applied([], declaration), { ...declaration, owners: ['ann', 'bob'], members: [] });
+      expect(events).to.deep.include({ type: 'MemberJoined', user: 'bob', role: 'owner', at });
+    });
+
+    it('lets only owners post in an announcement room', () => {
+      const room = applied([], { ...declaration, kind: 'announcement' });
+      expect(when(room, { type: 'send', by: 'bob', text: 'hi' })).to.equal('forbidden');
+      expect(when(room, { type: 'send', by: 'ann', text: 'news' })).to.have.length(1);
+    });
+
+    it('keeps joins within maxMembers', () => {
+      const settings = { ...defaultRoomSettings(), maxMembers: 2 };
+      const room = applied([], { ...declaration, settings });
+      expect(when(room, { type: 'join', by: 'cat' })).to.equal('room_full');
+      expect(when([], { ...declaration, members: ['bob', 'cat'], settings })).to.equal('room_full');
+    });
+
+    it('refuses to declare a direct conversation', () => {
+      const direct = when([], { type: 'create', by: 'ann', kind: 'direct', peer: 'bob' }) as RoomEvent[];
+      expect(when(direct, declaration)).to.equal('forbidden');
+    });
+
+    it('closes a room: it is gone, and a room made again continues the sequence', () => {
+      const room = applied(applied([], declaration), { type: 'send', by: 'bob', text: 'hi' });
+      const closed = applied(room, { type: 'close' });
+      expect(when(closed, { type: 'send', by: 'bob', text: 'hi' })).to.equal('room_not_found');
+      expect(when(closed, { type: 'close' })).to.deep.equal([]);
+      expect(roomActor.query!(fold(closed), { type: 'summary' })).to.equal(null);
+      const again = fold(applied(closed, declaration));
+      expect(again.nextSeq).to.be.greaterThan(fold(closed).nextSeq);
+      expect(again.messageCount).to.equal(0);
+    });
+
+    it('refuses malformed declarations', () => {
+      expect(when([], { ...declaration, kind: 'direct' })).to.equal('invalid_command');
+      expect(when([], { ...declaration, owners: [{ $gt: '' }] })).to.equal('invalid_command');
+      expect(when([], { ...declaration, settings: { ...defaultRoomSettings(), extra: 1 } })).to.equal(
+        'invalid_command',
+      );
+      expect(when([], { type: 'close', by: 'ann' })).to.equal('invalid_command');
+    });
+
+    it('reads snapshots written before settings existed', () => {
+      const old = { ...emptyRoom(), settings: undefined, declared: undefined };
+      expect(roomActor.fromSnapshot!(JSON.parse(JSON.stringify(old)))).to.deep.equal(emptyRoom());
     });
   });
 

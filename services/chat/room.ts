@@ -4,7 +4,9 @@ import { parseRoomCommand, parseRoomEvent } from './room-parse.js';
 import {
   emptyRoom,
   roomLimits,
+  type Role,
   type RoomCommand,
+  type RoomDeclaration,
   type RoomEvent,
   type RoomState,
   type TrackedMessage,
@@ -14,8 +16,62 @@ const isMember = (s: RoomState, user: string) => s.members[user] !== undefined;
 const isOwner = (s: RoomState, user: string) => s.members[user] === 'owner';
 const owners = (s: RoomState) => Object.keys(s.members).filter((u) => s.members[u] === 'owner');
 
+/** The operator's name in events it caused. */
+export const operatorActor = 'operator';
+
+const sameRoles = (a: Record<string, Role>, b: Record<string, Role>) =>
+  Object.keys(a).length === Object.keys(b).length && Object.entries(a).every(([u, r]) => b[u] === r);
+
+/**
+ * Makes a room what its declaration says: created if need be, settings set,
+ * declared members joined with their roles, and members the declaration
+ * added before but no longer names removed. Nothing changes when it already matches.
+ */
+function configureRoom(state: RoomState, d: RoomDeclaration, at: number): RoomEvent[] | Rejection {
+  if (state.created && state.kind === 'direct')
+    return reject('forbidden', 'a direct conversation cannot be declared');
+  const declared: Record<string, Role> = {};
+  for (const user of d.members) declared[user] = 'member';
+  for (const user of d.owners) declared[user] = 'owner';
+  if (Object.keys(declared).length > d.settings.maxMembers)
+    return reject('room_full', `${Object.keys(declared).length} declared members exceed maxMembers`);
+
+  const events: RoomEvent[] = [];
+  if (!state.created) {
+    events.push({
+      type: 'RoomCreated',
+      kind: d.kind,
+      name: d.name,
+      visibility: d.visibility,
+      by: operatorActor,
+      at,
+    });
+  }
+  const changed =
+    !state.created ||
+    state.kind !== d.kind ||
+    state.name !== d.name ||
+    state.visibility !== d.visibility ||
+    JSON.stringify(state.settings) !== JSON.stringify(d.settings) ||
+    !sameRoles(state.declared, declared);
+  if (changed) {
+    const { kind, name, visibility, settings } = d;
+    events.push({ type: 'RoomConfigured', kind, name, visibility, settings, declared, at });
+  }
+  for (const [user, role] of Object.entries(declared)) {
+    if (state.members[user] !== role) events.push({ type: 'MemberJoined', user, role, at });
+  }
+  for (const user of Object.keys(state.declared)) {
+    if (!(user in declared) && isMember(state, user))
+      events.push({ type: 'MemberRemoved', user, by: operatorActor, at });
+  }
+  return events;
+}
+
 /** The rules of a room, as a pure function of its state and one command. */
 export function decideRoom(state: RoomState, command: RoomCommand, at: number): RoomEvent[] | Rejection {
+  if (command.type === 'configure') return configureRoom(state, command, at);
+  if (command.type === 'close') return state.created ? [{ type: 'RoomClosed', at }] : [];
   if (command.type === 'create') {
     if (state.created) return reject('room_exists', 'the room exists already');
     if (command.kind === 'direct') {
@@ -48,7 +104,7 @@ export function decideRoom(state: RoomState, command: RoomCommand, at: number): 
       if (state.kind === 'direct') return reject('forbidden', 'nobody can join a direct conversation');
       if (state.visibility === 'private' && !state.invited[by])
         return reject('forbidden', 'the room is private');
-      if (Object.keys(state.members).length >= roomLimits.membersMax)
+      if (Object.keys(state.members).length >= state.settings.maxMembers)
         return reject('room_full', 'the room is full');
       return [{ type: 'MemberJoined', user: by, role: 'member', at }];
 
@@ -75,6 +131,8 @@ export function decideRoom(state: RoomState, command: RoomCommand, at: number): 
 
     case 'send':
       if (!isMember(state, by)) return reject('forbidden', 'only members can post');
+      if (state.kind === 'announcement' && !isOwner(state, by))
+        return reject('forbidden', 'only owners post in an announcement room');
       return [{ type: 'MessageSent', author: by, text: command.text, at }];
 
     case 'edit': {
@@ -144,6 +202,18 @@ export function evolveRoom(state: RoomState, event: RoomEvent): RoomState {
   switch (event.type) {
     case 'RoomCreated':
       return { ...s, created: true, kind: event.kind, name: event.name, visibility: event.visibility };
+    case 'RoomConfigured':
+      return {
+        ...s,
+        kind: event.kind,
+        name: event.name,
+        visibility: event.visibility,
+        settings: event.settings,
+        declared: event.declared,
+      };
+    case 'RoomClosed':
+      // Everything goes but the sequence, which never repeats: a room made again continues it.
+      return { ...emptyRoom(), nextSeq: s.nextSeq, lastActivityAt: event.at };
     case 'MemberJoined':
       return {
         ...s,
@@ -187,6 +257,7 @@ export type RoomQuery = { type: 'summary' } | { type: 'membership'; user: string
 
 export interface RoomSummary {
   kind: RoomState['kind'];
+  settings: RoomState['settings'];
   name: string;
   visibility: RoomState['visibility'];
   members: Record<string, RoomState['members'][string]>;
@@ -204,6 +275,8 @@ export const roomActor: ActorType<RoomState, RoomCommand, RoomEvent, RoomQuery, 
   decide: (state, command, ctx) => decideRoom(state, command, ctx.at),
   evolve: evolveRoom,
   reply: (state) => ({ seq: state.nextSeq - 1 }),
+  // Snapshots written before a field existed get its default.
+  fromSnapshot: (snapshot) => ({ ...emptyRoom(), ...(snapshot as Partial<RoomState>) }),
   parseQuery(raw) {
     const q = raw as { type?: unknown; user?: unknown } | null;
     if (q?.type === 'summary') return { type: 'summary' };
@@ -218,6 +291,7 @@ export const roomActor: ActorType<RoomState, RoomCommand, RoomEvent, RoomQuery, 
     }
     return {
       kind: state.kind,
+      settings: state.settings,
       name: state.name,
       visibility: state.visibility,
       members: state.members,

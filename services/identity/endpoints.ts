@@ -13,6 +13,8 @@ export const identitySubjects = {
   logout: 'identity.v1.logout',
   profile: 'identity.v1.profile',
   updateProfile: 'identity.v1.profile.update',
+  /** Platform-internal (the operator): emails → user ids. The gateway never forwards to it. */
+  resolve: 'identity.v1.resolve',
 };
 
 /** Requests that act for a user carry the claims the gateway verified. */
@@ -51,6 +53,7 @@ export function serveIdentity(nc: NatsConnection, identity: Identity, log: Logge
       },
       log,
     ),
+    serveRpc(nc, s.resolve, queue, (body) => identity.resolve(body), log),
     serveRpc(nc, s.profile, queue, (raw) => identity.profile(asUser(raw).claims.sub), log),
     serveRpc(
       nc,

@@ -2,7 +2,13 @@ import type { Redis } from 'ioredis';
 import { MongoServerError, type Collection, type Db } from 'mongodb';
 import { randomBytes } from 'node:crypto';
 import { ApiError } from '../kit/api-error.js';
-import { parseCredentials, parseProfileUpdate, parseRefresh, parseRegistration } from './input.js';
+import {
+  parseCredentials,
+  parseProfileUpdate,
+  parseRefresh,
+  parseRegistration,
+  parseResolve,
+} from './input.js';
 import { hashPassword, verifyPassword } from './passwords.js';
 import { AccessTokenVerifier } from './verifier.js';
 import { issueAccessToken, newRefreshToken, refreshTokenId, type AccessClaims } from './tokens.js';
@@ -158,6 +164,15 @@ export class Identity {
     const user = await this.users.findOne({ _id: userId });
     if (!user) throw new ApiError('not_found', 404, 'no such user');
     return toProfile(user);
+  }
+
+  /** Which of these emails have accounts, and their user ids (for the platform, never for clients). */
+  async resolve(raw: unknown): Promise<{ users: Record<string, string> }> {
+    const { emails } = parseResolve(raw);
+    const found = await this.users
+      .find({ email: { $in: emails } }, { projection: { _id: 1, email: 1 } })
+      .toArray();
+    return { users: Object.fromEntries(found.map((u) => [u.email, u._id])) };
   }
 
   async updateProfile(userId: string, raw: unknown): Promise<Profile> {

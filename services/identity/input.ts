@@ -36,12 +36,16 @@ const emailPattern = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 // eslint-disable-next-line no-control-regex
 const controlChars = /[\u0000-\u001f\u007f]/;
 
-function email(raw: Raw): string {
-  const value = string(raw, 'email').trim().toLowerCase();
-  if (value.length > 254 || !emailPattern.test(value))
-    throw validationFailed('email is not an email address', { field: 'email' });
-  return value;
+/** Emails are compared lower-cased and trimmed, as they are stored. */
+export function normalEmail(value: unknown, field = 'email'): string {
+  if (typeof value !== 'string') throw validationFailed(`${field} must be a string`, { field });
+  const email = value.trim().toLowerCase();
+  if (email.length > 254 || !emailPattern.test(email))
+    throw validationFailed(`${field} is not an email address`, { field });
+  return email;
 }
+
+const email = (raw: Raw) => normalEmail(raw.email);
 
 function password(raw: Raw): string {
   const value = string(raw, 'password');
@@ -78,4 +82,14 @@ export function parseRefresh(raw: unknown): { refreshToken: string } {
   if (!/^[A-Za-z0-9_-]{20,100}$/.test(token))
     throw validationFailed('refreshToken is malformed', { field: 'refreshToken' });
   return { refreshToken: token };
+}
+
+const resolveMax = 10_000;
+
+/** A platform-internal request: the user ids behind a list of emails (the operator's declared rooms). */
+export function parseResolve(raw: unknown): { emails: string[] } {
+  const emails = object(raw, ['emails']).emails;
+  if (!Array.isArray(emails) || emails.length > resolveMax)
+    throw validationFailed(`emails must be a list of at most ${resolveMax}`, { field: 'emails' });
+  return { emails: [...new Set(emails.map((e, i) => normalEmail(e, `emails[${i}]`)))] };
 }

@@ -1,4 +1,5 @@
 import { conditionsSchema, group, version } from './common.js';
+import { chatRoomSpecSchema, chatRoomStatusProperties } from './chatroom.js';
 import { metaChatSpecSchema } from './metachat.js';
 
 // The CustomResourceDefinitions, built from the schemas that also give the
@@ -106,4 +107,22 @@ export const metaChatCrd = customResourceDefinition({
   ],
 });
 
-export const allCrds = [metaChatCrd];
+export const chatRoomCrd = customResourceDefinition({
+  kind: 'ChatRoom',
+  plural: 'chatrooms',
+  singular: 'chatroom',
+  shortNames: ['room', 'rooms'],
+  specSchema: chatRoomSpecSchema,
+  statusProperties: chatRoomStatusProperties,
+  printerColumns: [
+    ...readyColumns,
+    { name: 'Platform', type: 'string', jsonPath: '.spec.platform' },
+    { name: 'Room', type: 'string', jsonPath: '.status.roomId' },
+    { name: 'Members', type: 'integer', jsonPath: '.status.members' },
+    { name: 'Messages', type: 'integer', jsonPath: '.status.messages' },
+    { name: 'Last Activity', type: 'date', jsonPath: '.status.lastActivity', priority: 1 },
+    ageColumn,
+  ],
+});
+
+export const allCrds = [metaChatCrd, chatRoomCrd];

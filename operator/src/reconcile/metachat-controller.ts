@@ -1,16 +1,14 @@
-import { AppsV1Api, CustomObjectsApi, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
+import { AppsV1Api, type KubeConfig } from '@kubernetes/client-node';
 import type { Registry } from 'prom-client';
 import type { Logger } from '../../../services/kit/log.js';
-import { group, version } from '../api/common.js';
 import { Controller } from '../runtime/controller.js';
 import { MetaChatReconciler } from './metachat.js';
+import { ownKind, splitKey } from './watches.js';
 
-const keyOf = (o: KubernetesObject) => `${o.metadata?.namespace}/${o.metadata?.name}`;
 const managedBy = 'app.kubernetes.io/managed-by=metachat-operator';
 
 /** The MetaChat controller: reconciles on changes to MetaChats and to the Deployments they own. */
 export function metaChatController(kc: KubeConfig, log: Logger, registry: Registry): Controller {
-  const custom = kc.makeApiClient(CustomObjectsApi);
   const apps = kc.makeApiClient(AppsV1Api);
   const reconciler = new MetaChatReconciler(kc, log.child({ kind: 'MetaChat' }));
   return new Controller({
@@ -19,14 +17,7 @@ export function metaChatController(kc: KubeConfig, log: Logger, registry: Regist
     log,
     registry,
     watched: [
-      {
-        path: `/apis/${group}/${version}/metachats`,
-        list: async () =>
-          (await custom.listClusterCustomObject({ group, version, plural: 'metachats' })) as {
-            items: KubernetesObject[];
-          },
-        keyOf,
-      },
+      ownKind(kc, 'metachats'),
       {
         path: '/apis/apps/v1/deployments',
         labelSelector: managedBy,
@@ -37,9 +28,6 @@ export function metaChatController(kc: KubeConfig, log: Logger, registry: Regist
         },
       },
     ],
-    reconcile: (key) => {
-      const [namespace, name] = key.split('/') as [string, string];
-      return reconciler.reconcile(namespace, name);
-    },
+    reconcile: (key) => reconciler.reconcile(...splitKey(key)),
   });
 }

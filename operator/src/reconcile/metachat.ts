@@ -8,24 +8,16 @@ import {
   type KubernetesObject,
 } from '@kubernetes/client-node';
 import type { Logger } from '../../../services/kit/log.js';
-import { group, version, type Condition } from '../api/common.js';
 import { platformServices, type MetaChatSpec } from '../api/metachat.js';
 import { childName, ownerLabels, planMetaChat, type K8sObject } from '../plans/metachat.js';
-import { nextConditions, type Observed } from '../runtime/conditions.js';
+import type { Observed } from '../runtime/conditions.js';
 import { EventRecorder } from '../runtime/events.js';
+import { notFound, readResource, type Resource } from '../runtime/resource.js';
+import { StatusWriter } from '../runtime/status.js';
 
 export const fieldManager = 'metachat-operator';
 
-interface MetaChatObject {
-  metadata: { name: string; namespace: string; uid: string; generation: number; resourceVersion: string };
-  spec: MetaChatSpec;
-  status?: {
-    conditions?: Condition[];
-    observedGeneration?: number;
-    readyServices?: string;
-    version?: string;
-  };
-}
+export type MetaChatObject = Resource<MetaChatSpec, { readyServices: string; version: string }>;
 
 export interface ReconcileResult {
   requeueAfterMs?: number;
@@ -37,8 +29,6 @@ const prunable = [
   { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget' },
   { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress' },
 ];
-
-const notFound = (err: unknown) => (err as { code?: number }).code === 404;
 
 /**
  * Level-triggered reconcile of one MetaChat: read it, check what it refers
@@ -53,33 +43,28 @@ export class MetaChatReconciler {
   readonly #apps: AppsV1Api;
   readonly #objects: KubernetesObjectApi;
   readonly #events: EventRecorder;
+  readonly #status: StatusWriter;
 
   constructor(
     kc: KubeConfig,
     private readonly log: Logger,
-    private readonly now: () => Date = () => new Date(),
+    now: () => Date = () => new Date(),
   ) {
     this.#custom = kc.makeApiClient(CustomObjectsApi);
     this.#core = kc.makeApiClient(CoreV1Api);
     this.#apps = kc.makeApiClient(AppsV1Api);
     this.#objects = KubernetesObjectApi.makeApiClient(kc);
     this.#events = new EventRecorder(kc, fieldManager, log);
+    this.#status = new StatusWriter(this.#custom, this.#events, 'metachats', now);
+  }
+
+  #writeStatus(mc: MetaChatObject, observed: Observed, readyServices: string): Promise<void> {
+    return this.#status.write(mc, observed, { readyServices, version: mc.spec.version ?? 'latest' });
   }
 
   async reconcile(namespace: string, name: string): Promise<ReconcileResult> {
-    let mc: MetaChatObject;
-    try {
-      mc = (await this.#custom.getNamespacedCustomObject({
-        group,
-        version,
-        namespace,
-        plural: 'metachats',
-        name,
-      })) as MetaChatObject;
-    } catch (err) {
-      if (notFound(err)) return {}; // deleted: the garbage collector removes what it owned
-      throw err;
-    }
+    const mc = await readResource<MetaChatObject>(this.#custom, 'metachats', namespace, name);
+    if (!mc) return {}; // deleted: the garbage collector removes what it owned
 
     const missing = await this.#missingSecrets(mc);
     if (missing.length > 0) {
@@ -179,7 +164,7 @@ export class MetaChatReconciler {
           metadata: { name: object.metadata!.name!, namespace: mc.metadata.namespace },
         });
         await this.#events.record(
-          { apiVersion: `${group}/${version}`, kind: 'MetaChat', metadata: mc.metadata },
+          mc,
           'Normal',
           'Pruned',
           `deleted ${kind} ${object.metadata?.name}: the spec no longer asks for it`,
@@ -213,62 +198,4 @@ export class MetaChatReconciler {
     }
     return ready;
   }
-
-  async #recordTransitions(mc: MetaChatObject, conditions: Condition[]): Promise<void> {
-    const involved = { apiVersion: `${group}/${version}`, kind: 'MetaChat', metadata: mc.metadata };
-    for (const e of transitions(mc.status?.conditions, conditions))
-      await this.#events.record(involved, e.type, e.reason, e.message);
-  }
-
-  /** Replaces status only (the status subresource), so spec is never written. */
-  async #writeStatus(mc: MetaChatObject, observed: Observed, readyServices: string): Promise<void> {
-    const status = {
-      observedGeneration: mc.metadata.generation,
-      readyServices,
-      version: mc.spec.version ?? 'latest',
-      conditions: nextConditions(mc.status?.conditions, observed, mc.metadata.generation, this.now()),
-    };
-    if (sameStatus(mc.status, status)) return; // nothing new: no write, no watch event, no loop
-    await this.#recordTransitions(mc, status.conditions);
-    await this.#custom.replaceNamespacedCustomObjectStatus({
-      group,
-      version,
-      namespace: mc.metadata.namespace,
-      plural: 'metachats',
-      name: mc.metadata.name,
-      body: { ...mc, status },
-    });
-  }
-}
-
-/** What changed between two sets of conditions, as events users see in `kubectl describe`. */
-export function transitions(
-  before: Condition[] | undefined,
-  after: Condition[],
-): { type: 'Normal' | 'Warning'; reason: string; message: string }[] {
-  const was = (type: Condition['type']) => before?.find((c) => c.type === type);
-  const events: { type: 'Normal' | 'Warning'; reason: string; message: string }[] = [];
-  for (const c of after) {
-    const previous = was(c.type);
-    if (previous?.status === c.status && previous.reason === c.reason) continue;
-    if (c.type === 'Degraded' && c.status === 'True')
-      events.push({ type: 'Warning', reason: c.reason, message: c.message ?? '' });
-    if (c.type === 'Ready' && c.status === 'True')
-      events.push({ type: 'Normal', reason: c.reason, message: c.message ?? '' });
-    if (c.type === 'Degraded' && c.status === 'False' && previous?.status === 'True') {
-      events.push({ type: 'Normal', reason: 'Recovered', message: 'no longer degraded' });
-    }
-  }
-  return events;
-}
-
-function sameStatus(a: MetaChatObject['status'], b: NonNullable<MetaChatObject['status']>): boolean {
-  const key = (s: MetaChatObject['status']) =>
-    JSON.stringify([
-      s?.observedGeneration,
-      s?.readyServices,
-      s?.version,
-      (s?.conditions ?? []).map((c) => [c.type, c.status, c.reason, c.message ?? '', c.lastTransitionTime]),
-    ]);
-  return key(a) === key(b);
 }

@@ -39,28 +39,7 @@ export class Controller {
   readonly #metrics;
 
   constructor(private readonly options: ControllerOptions) {
-    const registers = [options.registry];
-    const labelNames = ['kind'] as const;
-    this.#metrics = {
-      reconciles: new Counter({
-        name: 'operator_reconcile_total',
-        help: 'Reconciles by result',
-        labelNames: ['kind', 'result'],
-        registers,
-      }),
-      duration: new Histogram({
-        name: 'operator_reconcile_duration_seconds',
-        help: 'Reconcile duration',
-        labelNames,
-        registers,
-      }),
-      depth: new Gauge({
-        name: 'operator_queue_depth',
-        help: 'Keys waiting in the work queue',
-        labelNames,
-        registers,
-      }),
-    };
+    this.#metrics = controllerMetrics(options.registry);
   }
 
   async start(): Promise<void> {
@@ -126,4 +105,41 @@ export class Controller {
       }
     }
   }
+}
+
+const metricsByRegistry = new WeakMap<Registry, ReturnType<typeof createMetrics>>();
+
+/** The controllers' metrics, labelled by kind: one set per registry, however many controllers share it. */
+function controllerMetrics(registry: Registry) {
+  let metrics = metricsByRegistry.get(registry);
+  if (!metrics) {
+    metrics = createMetrics(registry);
+    metricsByRegistry.set(registry, metrics);
+  }
+  return metrics;
+}
+
+function createMetrics(registry: Registry) {
+  const registers = [registry];
+  const labelNames = ['kind'] as const;
+  return {
+    reconciles: new Counter({
+      name: 'operator_reconcile_total',
+      help: 'Reconciles by result',
+      labelNames: ['kind', 'result'],
+      registers,
+    }),
+    duration: new Histogram({
+      name: 'operator_reconcile_duration_seconds',
+      help: 'Reconcile duration',
+      labelNames,
+      registers,
+    }),
+    depth: new Gauge({
+      name: 'operator_queue_depth',
+      help: 'Keys waiting in the work queue',
+      labelNames,
+      registers,
+    }),
+  };
 }

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { Condition } from '../api/common.js';
-import { transitions } from './metachat.js';
+import { transitions } from './status.js';
 
 const c = (type: Condition['type'], status: Condition['status'], reason: string): Condition => ({
   type,

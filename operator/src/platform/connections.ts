@@ -1,0 +1,75 @@
+import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { ActorClient } from '../../../services/actors/client.js';
+import type { Logger } from '../../../services/kit/log.js';
+import type { MetaChatSpec } from '../api/metachat.js';
+
+/** How the operator talks to one platform's services: over its NATS, as another client. */
+export interface PlatformClient {
+  nc: NatsConnection;
+  actors: ActorClient;
+}
+
+export class PlatformUnreachable extends Error {
+  override name = 'PlatformUnreachable';
+}
+
+/**
+ * One NATS connection per platform URL, shared by every resource of that
+ * platform and kept for the operator's life (the client reconnects by itself).
+ */
+export class PlatformConnections {
+  readonly #core: CoreV1Api;
+  readonly #connections = new Map<string, Promise<NatsConnection>>();
+
+  constructor(
+    kc: KubeConfig,
+    private readonly log: Logger,
+  ) {
+    this.#core = kc.makeApiClient(CoreV1Api);
+  }
+
+  async client(namespace: string, spec: MetaChatSpec): Promise<PlatformClient> {
+    const url = await this.#natsUrl(namespace, spec);
+    let connection = this.#connections.get(url);
+    if (!connection) {
+      connection = connect({
+        servers: url,
+        name: 'metachat-operator',
+        timeout: 3000,
+        maxReconnectAttempts: -1,
+      });
+      this.#connections.set(url, connection);
+      connection.catch(() => this.#connections.delete(url));
+    }
+    let nc: NatsConnection;
+    try {
+      nc = await connection;
+    } catch (err) {
+      throw new PlatformUnreachable(`cannot reach the platform's NATS: ${(err as Error).message}`);
+    }
+    return { nc, actors: new ActorClient(nc, spec.partitions ?? 16) };
+  }
+
+  async #natsUrl(namespace: string, spec: MetaChatSpec): Promise<string> {
+    if (spec.nats.url) return spec.nats.url;
+    const ref = spec.nats.urlSecretRef!;
+    const secret = await this.#core
+      .readNamespacedSecret({ name: ref.name, namespace })
+      .catch(() => undefined);
+    const value = secret?.data?.[ref.key];
+    if (!value) throw new PlatformUnreachable(`Secret ${ref.name} has no key ${ref.key}`);
+    return Buffer.from(value, 'base64').toString('utf8').trim();
+  }
+
+  async close(): Promise<void> {
+    const connections = [...this.#connections.values()];
+    this.#connections.clear();
+    for (const connection of connections) {
+      const nc = await connection.catch(() => undefined);
+      await nc
+        ?.drain()
+        .catch((err: unknown) => this.log.warn('closing a platform connection failed', { error: err }));
+    }
+  }
+}
