@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', '.dev/', 'charts/', 'crds/'] },
+  { ignores: ['node_modules/', '.dev/', 'charts/', 'crds/', 'dist/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

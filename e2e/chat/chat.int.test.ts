@@ -253,4 +253,23 @@ describe('chat end to end (identity, chat and two gateways as processes; real NA
     );
     expect([code, reason]).to.deep.equal([4401, 'token_invalid']);
   });
+
+  it('keeps answering past 1,500 rooms created 8 at a time (large bulk writes once starved the event appends)', async () => {
+    const failures: unknown[] = [];
+    let made = 0;
+    await Promise.all(
+      Array.from({ length: 8 }, async (_, worker) => {
+        for (let i = 0; i < 190; i++) {
+          await eve.createRoom(`many ${worker}-${i}`).then(
+            () => made++,
+            (err: unknown) => failures.push(err),
+          );
+        }
+      }),
+    );
+    expect(failures).to.deep.equal([]);
+    expect(made).to.equal(1520);
+    const last = (await eve.createRoom('one more')).id;
+    expect((await eve.send(last, 'still fast')).seq).to.be.above(0);
+  });
 });

@@ -172,7 +172,11 @@ describe('ChatRoom resources end to end (operator controller, real API server; s
 
   it('deletes the room and its history when the resource is deleted with policy Delete', async () => {
     const room = (await status('lobby'))!.roomId!;
-    expect((await users.ann!.history(room)).messages.length).to.be.greaterThan(0);
+    // The history is a read model: wait until it has caught up, so deleting it is proven.
+    await eventually(
+      'the history to hold the messages',
+      async () => (await users.ann!.history(room)).messages.length > 0,
+    );
     await custom.deleteNamespacedCustomObject({ ...rooms, name: 'lobby' });
     await gone('lobby');
     expect(await statusCode(users.ann!.history(room))).to.equal(404);

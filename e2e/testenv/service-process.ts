@@ -17,13 +17,22 @@ export interface ServiceProcess {
 }
 
 /**
- * Starts a TypeScript service entry point with tsx and waits until its ops
- * endpoints listen (OPS_PORT=0 lets the OS pick the port; the log says which).
+ * Starts a service entry point — TypeScript through tsx, or compiled JavaScript
+ * (`npm run build`) as shipped — and waits until its ops endpoints listen
+ * (OPS_PORT=0 lets the OS pick the port; the log says which).
  */
-export async function startServiceProcess(entry: string, env: NodeJS.ProcessEnv): Promise<ServiceProcess> {
+export async function startServiceProcess(
+  entry: string,
+  env: NodeJS.ProcessEnv,
+  options: { nodeArgs?: string[] } = {},
+): Promise<ServiceProcess> {
   // METACHAT_NODE_ARGS adds node flags to every service (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
-  const nodeArgs = (process.env.METACHAT_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', entry], {
+  const nodeArgs = [
+    ...(process.env.METACHAT_NODE_ARGS ?? '').split(' ').filter(Boolean),
+    ...(options.nodeArgs ?? []),
+    ...(entry.endsWith('.ts') ? ['--import', 'tsx'] : []),
+  ];
+  const child = spawn(process.execPath, [...nodeArgs, entry], {
     // The child watches its stdin: when this process dies, the pipe closes and the child stops.
     env: { ...process.env, OPS_PORT: '0', METACHAT_EXIT_WITH_PARENT: '1', ...env },
     stdio: ['pipe', 'pipe', 'pipe'],

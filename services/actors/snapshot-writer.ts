@@ -1,4 +1,5 @@
 import type { Logger } from '../kit/log.js';
+import { bulkChunk } from './bulk.js';
 import { retryTransient, type EventStore, type Snapshot } from './event-store.js';
 
 /**
@@ -14,7 +15,7 @@ export class SnapshotWriter {
   constructor(
     private readonly store: EventStore,
     private readonly log: Logger,
-    private readonly maxBatch = 500,
+    private readonly maxBatch = bulkChunk, // see bulk.ts: a large bulk starves other writers
   ) {}
 
   save(snapshot: Snapshot): void {

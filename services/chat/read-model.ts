@@ -5,6 +5,7 @@ import {
   type Collection,
   type Db,
 } from 'mongodb';
+import { bulkWriteInChunks } from '../actors/bulk.js';
 import type { PublishedEvent } from '../actors/envelope.js';
 import type { RoomEvent, RoomKind, Role } from './room-model.js';
 
@@ -175,9 +176,9 @@ export class ChatReadModel {
       roomChanges.push({ updateOne: { filter: { _id: room }, update: { $max: latest } } });
     }
     if (inserts.length > 0) await ignoreDuplicates(this.messages.insertMany(inserts, { ordered: false }));
-    if (messageChanges.length > 0) await this.messages.bulkWrite(messageChanges, { ordered: true });
-    if (membershipChanges.length > 0) await this.memberships.bulkWrite(membershipChanges, { ordered: true });
-    if (roomChanges.length > 0) await this.rooms.bulkWrite(roomChanges, { ordered: true });
+    await bulkWriteInChunks(this.messages, messageChanges);
+    await bulkWriteInChunks(this.memberships, membershipChanges);
+    await bulkWriteInChunks(this.rooms, roomChanges);
   }
 
   /**

@@ -20,6 +20,8 @@ export function chatRoomController(
     log,
     registry,
     watched: [ownKind(kc, 'chatrooms')],
+    // Rooms are many and each reconcile mostly waits on the platform: several at once.
+    workers: 8,
     reconcile: (key) => reconciler.reconcile(...splitKey(key)),
   });
 }

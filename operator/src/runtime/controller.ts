@@ -20,12 +20,14 @@ export interface ControllerOptions {
   log: Logger;
   registry: Registry;
   resyncMs?: number;
+  /** Keys reconciled at once (never the same key twice at once: the queue sees to that). */
+  workers?: number;
 }
 
 /**
  * watch → queue → reconcile for one kind. Informers list and watch (and
  * restart after a dropped watch, so nothing changed meanwhile is missed);
- * every event only queues a key; one worker reconciles a key at a time,
+ * every event only queues a key; workers reconcile, never one key twice at once,
  * retrying failures with per-key exponential backoff; a periodic resync
  * queues everything again (level-triggered).
  */
@@ -34,7 +36,7 @@ export class Controller {
   readonly #informers: Informer<KubernetesObject>[] = [];
   readonly #keys = new Set<string>();
   #resync: NodeJS.Timeout | undefined;
-  #worker: Promise<void> | undefined;
+  #workers: Promise<void>[] = [];
   #stopped = false;
   readonly #metrics;
 
@@ -69,7 +71,7 @@ export class Controller {
       },
       this.options.resyncMs ?? 5 * 60_000,
     );
-    this.#worker = this.#work();
+    this.#workers = Array.from({ length: this.options.workers ?? 1 }, () => this.#work());
   }
 
   async stop(): Promise<void> {
@@ -77,7 +79,7 @@ export class Controller {
     clearInterval(this.#resync);
     for (const informer of this.#informers) await informer.stop();
     this.queue.shutDown();
-    await this.#worker;
+    await Promise.all(this.#workers);
   }
 
   async #work(): Promise<void> {
