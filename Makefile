@@ -7,12 +7,13 @@ SHELL := bash
 .DEFAULT_GOAL := help
 NPM_STAMP := node_modules/.metachat-installed
 
-.PHONY: help deps servers build dev test check test-unit test-int bench clean-cache
+.PHONY: help deps servers model build dev test check test-unit test-int bench clean-cache
 
 help:
 	@echo "make dev        bring up the platform locally (Ctrl-C stops it)"
 	@echo "make test       type-check, lint, format check, unit and integration tests"
 	@echo "make bench      benchmarks with baselines, side by side"
+	@echo "make model      train the mood model (seeded) into models/mood/artifacts and print its evaluation"
 	@echo "make build      compile services and operator to dist/ (what an image ships)"
 	@echo "make servers    build the Go-built test servers into the cache (idempotent)"
 
@@ -42,6 +43,9 @@ test-int: servers
 
 test: check test-unit test-int
 
+model: deps
+	npm run --silent model
+
 build: deps
 	npm run --silent build
 
@@ -49,6 +53,7 @@ bench: servers build
 	npx tsx bench/actors.bench.ts
 	npx tsx bench/chat.bench.ts
 	npx tsx bench/operator.bench.ts
+	npx tsx bench/mood.bench.ts
 
 clean-cache:
 	rm -rf "$${METACHAT_CACHE_DIR:-$$HOME/.cache/metachat}"

@@ -1,0 +1,39 @@
+// Tokens → the model's input vector: hashed stem unigrams and bigrams (with
+// negation marked), then the lexicon scores. Pure; shared by training and inference.
+import { createRequire } from 'node:module';
+import { lexiconValence } from './lexicon.js';
+import type { Language, Token } from './text.js';
+
+export const hashBits = 12;
+const buckets = 1 << hashBits;
+export const featureCount = buckets + 4;
+
+const require = createRequire(import.meta.url);
+const vader = require('vader-sentiment') as {
+  SentimentIntensityAnalyzer: { polarity_scores(text: string): { compound: number } };
+};
+
+function fnv1a(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+export function features(text: string, tokens: Token[], language: Language): Float32Array {
+  const x = new Float32Array(featureCount);
+  const terms = tokens.map((t) => (t.negated ? `NOT_${t.stem}` : t.stem));
+  for (let i = 0; i < terms.length; i++) {
+    x[fnv1a(terms[i]!) % buckets] = 1;
+    if (i > 0) x[fnv1a(`${terms[i - 1]} ${terms[i]}`) % buckets] = 1;
+  }
+  const lexicon = lexiconValence(tokens, language);
+  x[buckets] = lexicon.score;
+  x[buckets + 1] = Math.min(lexicon.hits, 5) / 5;
+  x[buckets + 2] = Math.min(tokens.length, 50) / 50;
+  // VADER's rules (intensifiers, "but", capitals, punctuation) for English; its lexicon is English only.
+  x[buckets + 3] = language === 'en' ? vader.SentimentIntensityAnalyzer.polarity_scores(text).compound : 0;
+  return x;
+}
