@@ -9,6 +9,7 @@ export interface Platform {
   identity: ServiceProcess;
   /** The chat service replicas. */
   chat: ServiceProcess[];
+  mood?: ServiceProcess;
   gateways: { process: ServiceProcess; url: string }[];
   jwtSecret: string;
   stop(): Promise<void>;
@@ -25,6 +26,8 @@ export async function startPlatform(servers: {
   database: string;
   gateways?: number;
   chatReplicas?: number;
+  /** Also run the mood service. */
+  mood?: boolean;
   /** Extra settings for every service (e.g. short leases for failover tests). */
   env?: Record<string, string>;
 }): Promise<Platform> {
@@ -61,7 +64,11 @@ export async function startPlatform(servers: {
         ),
       ),
     ]);
-    for (const proc of [identity!, ...chat]) await proc.waitForLog((l) => l.message === 'service started');
+    const mood = servers.mood
+      ? await ready(startServiceProcess(entry('mood/main.ts'), { ...common, LOG_LEVEL: 'info' }))
+      : undefined;
+    for (const proc of [identity!, ...chat, ...(mood ? [mood] : [])])
+      await proc.waitForLog((l) => l.message === 'service started');
     const gateways = await Promise.all(
       Array.from({ length: servers.gateways ?? 1 }, async () => {
         const proc = await ready(
@@ -76,7 +83,7 @@ export async function startPlatform(servers: {
         return { process: proc, url: `http://127.0.0.1:${port as number}` };
       }),
     );
-    return { identity: identity!, chat, gateways, jwtSecret, stop };
+    return { identity: identity!, chat, ...(mood ? { mood } : {}), gateways, jwtSecret, stop };
   } catch (err) {
     await stop();
     throw err;

@@ -23,6 +23,7 @@ const config = (() => {
         identityOps: setting.port('METACHAT_DEV_IDENTITY_OPS_PORT', { default: 19092 }),
         gatewayOps: setting.port('METACHAT_DEV_GATEWAY_OPS_PORT', { default: 19093 }),
         operatorOps: setting.port('METACHAT_DEV_OPERATOR_OPS_PORT', { default: 19094 }),
+        moodOps: setting.port('METACHAT_DEV_MOOD_OPS_PORT', { default: 19095 }),
         dir: setting.string('METACHAT_DEV_DIR', { default: '.dev' }),
       },
       process.env,
@@ -81,6 +82,7 @@ try {
   await Promise.all([
     startService('chat', 'services/chat/main.ts', config.chatOps, serviceEnv),
     startService('identity', 'services/identity/main.ts', config.identityOps, serviceEnv),
+    startService('mood', 'services/mood/main.ts', config.moodOps, serviceEnv),
   ]);
   await startService('gateway', 'services/gateway/main.ts', config.gatewayOps, {
     ...serviceEnv,
@@ -113,7 +115,7 @@ console.log(`
   Redis            ${env.redis?.url}
 
   API (gateway)    http://127.0.0.1:${config.gateway}/api/v1   (OpenAPI: /api/v1/openapi.json, WebSocket: ws://127.0.0.1:${config.gateway}/ws)
-  services         chat, identity, gateway, operator: logs in ${dir}/<service>.log, /readyz on ports ${config.chatOps}, ${config.identityOps}, ${config.gatewayOps}, ${config.operatorOps}
+  services         chat, identity, gateway, operator, mood: logs in ${dir}/<service>.log, /readyz on ports ${config.chatOps}, ${config.identityOps}, ${config.gatewayOps}, ${config.operatorOps}, ${config.moodOps}
 
   In another shell: source ${resolve(dir, 'env')}
   Ctrl-C stops everything.`);

@@ -100,6 +100,18 @@ export const openApiDocument = {
         responses: ok('The profile'),
       },
     },
+    '/mood/analyze': {
+      post: {
+        ...secured,
+        summary:
+          'Score texts for mood: valence, valence score, emotions, language (1 to 256 texts of at most 10,000 characters)',
+        requestBody: body(
+          { text: { type: 'string' }, texts: { type: 'array', items: { type: 'string' } } },
+          [],
+        ),
+        responses: ok('The model and one result per text, in order'),
+      },
+    },
     '/rooms': {
       get: { ...secured, summary: 'My rooms, most recently active first', responses: ok('Rooms') },
       post: {
