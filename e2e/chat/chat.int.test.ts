@@ -2,7 +2,8 @@ import { expect } from 'chai';
 import jwt from 'jsonwebtoken';
 import { request } from 'node:http';
 import { WebSocket } from 'ws';
-import { MetaChat, MetaChatError, type RoomEvent } from '../../services/sdk/index.js';
+import { MetaChat, type RoomEvent } from '../../services/sdk/index.js';
+import { failure } from '../sdk-failure.js';
 import { startPlatform, type Platform } from '../platform.js';
 import { eventually } from '../testenv/eventually.js';
 import { server } from '../testenv/root-hooks.js';
@@ -20,15 +21,6 @@ async function take(
   }
   clearTimeout(timer);
   return got;
-}
-
-async function failure(work: Promise<unknown>): Promise<{ error: string; status: number }> {
-  const err = await work.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).to.be.instanceOf(MetaChatError);
-  return { error: (err as MetaChatError).error, status: (err as MetaChatError).status };
 }
 
 /** A raw HTTP request, for bodies no well-behaved client would send. */

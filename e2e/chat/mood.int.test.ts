@@ -2,20 +2,12 @@ import { jetstream } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { expect } from 'chai';
 import { WebSocket } from 'ws';
-import { MetaChat, MetaChatError } from '../../services/sdk/index.js';
+import { MetaChat } from '../../services/sdk/index.js';
 import type { MoodAnalyzed } from '../../services/mood/mood-service.js';
 import { moodStream, moodSubjects } from '../../services/mood/subjects.js';
+import { statusOf } from '../sdk-failure.js';
 import { startPlatform, type Platform } from '../platform.js';
 import { server } from '../testenv/root-hooks.js';
-
-async function status(work: Promise<unknown>): Promise<number> {
-  const err = await work.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err, 'expected a failure').to.be.instanceOf(MetaChatError);
-  return (err as MetaChatError).status;
-}
 
 describe('mood service end to end (a process with the committed model; real NATS, FerretDB, Redis)', function () {
   this.timeout(120_000);
@@ -54,10 +46,10 @@ describe('mood service end to end (a process with the committed model; real NATS
   });
 
   it('answers bad requests with a 4xx and defined results for awkward texts', async () => {
-    expect(await status(ann.api('POST', '/mood/analyze', { texts: [] }))).to.equal(400);
-    expect(await status(ann.api('POST', '/mood/analyze', { texts: [42] }))).to.equal(400);
-    expect(await status(ann.api('POST', '/mood/analyze', { text: 'x', texts: ['y'] }))).to.equal(400);
-    expect(await status(ann.api('POST', '/mood/analyze', { text: 'x'.repeat(10_001) }))).to.be.within(
+    expect(await statusOf(ann.api('POST', '/mood/analyze', { texts: [] }))).to.equal(400);
+    expect(await statusOf(ann.api('POST', '/mood/analyze', { texts: [42] }))).to.equal(400);
+    expect(await statusOf(ann.api('POST', '/mood/analyze', { text: 'x', texts: ['y'] }))).to.equal(400);
+    expect(await statusOf(ann.api('POST', '/mood/analyze', { text: 'x'.repeat(10_001) }))).to.be.within(
       400,
       413,
     );

@@ -9,7 +9,8 @@ import type { Controller } from '../../operator/src/runtime/controller.js';
 import { installCrds } from '../../operator/src/testdata/install-crds.js';
 import { createResource } from '../../operator/src/testdata/resources.js';
 import { createLogger } from '../../services/kit/log.js';
-import { MetaChat, MetaChatError, type RoomEvent } from '../../services/sdk/index.js';
+import { MetaChat, type RoomEvent } from '../../services/sdk/index.js';
+import { statusOf } from '../sdk-failure.js';
 import { startPlatform, type Platform } from '../platform.js';
 import { eventually } from '../testenv/eventually.js';
 import { server } from '../testenv/root-hooks.js';
@@ -26,15 +27,6 @@ interface RoomStatus {
 
 const condition = (status: RoomStatus | undefined, type: Condition['type']) =>
   status?.conditions?.find((c) => c.type === type);
-
-async function statusCode(work: Promise<unknown>): Promise<number> {
-  const err = await work.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err, 'expected the request to fail').to.be.instanceOf(MetaChatError);
-  return (err as MetaChatError).status;
-}
 
 describe('ChatRoom resources end to end (operator controller, real API server; services as processes)', function () {
   this.timeout(120_000);
@@ -129,7 +121,7 @@ describe('ChatRoom resources end to end (operator controller, real API server; s
     live.close();
     expect(received).to.deep.include({ room, seq });
     expect(received!.event).to.deep.include({ text: 'hello from a declared room' });
-    expect(await statusCode(users.cat!.send(room, 'let me in'))).to.equal(403);
+    expect(await statusOf(users.cat!.send(room, 'let me in'))).to.equal(403);
 
     // Counts are refreshed periodically and on every change to the resource: touch it rather than wait.
     await custom.patchNamespacedCustomObject({
@@ -163,7 +155,7 @@ describe('ChatRoom resources end to end (operator controller, real API server; s
         () => false,
       ),
     );
-    expect(await statusCode(users.bob!.send(room, 'am I still in?'))).to.equal(403);
+    expect(await statusOf(users.bob!.send(room, 'am I still in?'))).to.equal(403);
     await eventually('status to follow the new generation', async () => {
       const now = await status('lobby');
       return condition(now, 'Ready')?.observedGeneration === 2 && now?.pendingMembers?.length === 0;
@@ -179,8 +171,8 @@ describe('ChatRoom resources end to end (operator controller, real API server; s
     );
     await custom.deleteNamespacedCustomObject({ ...rooms, name: 'lobby' });
     await gone('lobby');
-    expect(await statusCode(users.ann!.history(room))).to.equal(404);
-    expect(await statusCode(users.ann!.send(room, 'anyone?'))).to.equal(404);
+    expect(await statusOf(users.ann!.history(room))).to.equal(404);
+    expect(await statusOf(users.ann!.send(room, 'anyone?'))).to.equal(404);
   });
 
   it('keeps the room when the resource is deleted with policy Retain', async () => {
