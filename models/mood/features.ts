@@ -1,17 +1,11 @@
 // Tokens → the model's input vector: hashed stem unigrams and bigrams (with
 // negation marked), then the lexicon scores. Pure; shared by training and inference.
-import { createRequire } from 'node:module';
-import { lexiconValence } from './lexicon.js';
+import { lexiconValence, vaderCompound } from './lexicon.js';
 import type { Language, Token } from './text.js';
 
 export const hashBits = 12;
 const buckets = 1 << hashBits;
 export const featureCount = buckets + 4;
-
-const require = createRequire(import.meta.url);
-const vader = require('vader-sentiment') as {
-  SentimentIntensityAnalyzer: { polarity_scores(text: string): { compound: number } };
-};
 
 function fnv1a(text: string): number {
   let h = 0x811c9dc5;
@@ -34,6 +28,6 @@ export function features(text: string, tokens: Token[], language: Language): Flo
   x[buckets + 1] = Math.min(lexicon.hits, 5) / 5;
   x[buckets + 2] = Math.min(tokens.length, 50) / 50;
   // VADER's rules (intensifiers, "but", capitals, punctuation) for English; its lexicon is English only.
-  x[buckets + 3] = language === 'en' ? vader.SentimentIntensityAnalyzer.polarity_scores(text).compound : 0;
+  x[buckets + 3] = language === 'en' ? vaderCompound(text) : 0;
   return x;
 }

@@ -9,6 +9,14 @@ import type { Language, Token } from './text.js';
 const require = createRequire(import.meta.url);
 const vader = (require('vader-sentiment/src/vader_lexicon.js') as { lexicon: Record<string, number> })
   .lexicon;
+const vaderAnalyzer = (
+  require('vader-sentiment') as {
+    SentimentIntensityAnalyzer: { polarity_scores(text: string): { compound: number } };
+  }
+).SentimentIntensityAnalyzer;
+
+/** VADER's compound score (−1..1) of an English text: its lexicon plus its rules (intensifiers, "but", capitals). */
+export const vaderCompound = (text: string): number => vaderAnalyzer.polarity_scores(text).compound;
 
 export const emotionLabels = ['joy', 'sadness', 'anger', 'fear', 'surprise'] as const;
 export type Emotion = (typeof emotionLabels)[number];
@@ -17,6 +25,22 @@ type StemLists<K extends string> = Record<'en' | 'ru', Record<K, string[]>>;
 const readJson = <T>(name: string) =>
   JSON.parse(readFileSync(new URL(`./lexicon/${name}`, import.meta.url), 'utf8')) as T;
 const emotionStems = readJson<StemLists<Emotion>>('emotions.json');
+
+/** Each emotion's list split once into single-word stems and multi-word phrases (matched against the text). */
+const emotionLists = Object.fromEntries(
+  (['en', 'ru'] as const).map((language) => [
+    language,
+    Object.fromEntries(
+      emotionLabels.map((emotion) => {
+        const all = emotionStems[language][emotion];
+        return [
+          emotion,
+          { stems: all.filter((s) => !s.includes(' ')), phrases: all.filter((s) => s.includes(' ')) },
+        ];
+      }),
+    ),
+  ]),
+) as Record<'en' | 'ru', Record<Emotion, { stems: string[]; phrases: string[] }>>;
 const russianValence = readJson<Record<'positive' | 'negative', string[]>>('valence-ru.json');
 
 const emoji: Record<string, { valence: number; emotion: Emotion }> = {
@@ -79,12 +103,11 @@ export function lexiconValence(tokens: Token[], language: Language): { score: nu
 
 /** How many words (and phrases) of each emotion the text has; negated ones do not count. */
 export function emotionHits(text: string, tokens: Token[], language: Language): Record<Emotion, number> {
-  const lists = emotionStems[language === 'ru' ? 'ru' : 'en'];
+  const lists = emotionLists[language === 'ru' ? 'ru' : 'en'];
   const lower = text.toLowerCase().replace(/ё/g, 'е');
   const hits = Object.fromEntries(emotionLabels.map((e) => [e, 0])) as Record<Emotion, number>;
   for (const emotion of emotionLabels) {
-    for (const phrase of lists[emotion].filter((s) => s.includes(' ')))
-      if (lower.includes(phrase)) hits[emotion]++;
+    for (const phrase of lists[emotion].phrases) if (lower.includes(phrase)) hits[emotion]++;
   }
   for (const token of tokens) {
     if (token.negated) continue;
@@ -93,7 +116,7 @@ export function emotionHits(text: string, tokens: Token[], language: Language): 
       hits[e.emotion]++;
       continue;
     }
-    for (const emotion of emotionLabels) if (matchesStem(token.word, lists[emotion])) hits[emotion]++;
+    for (const emotion of emotionLabels) if (matchesStem(token.word, lists[emotion].stems)) hits[emotion]++;
   }
   return hits;
 }
