@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { ActorClientError, type ActorClient } from '../actors/client.js';
 import type { CommandResult } from '../actors/types.js';
 import { ApiError, validationFailed } from '../kit/api-error.js';
+import { jsonObject } from '../kit/json-object.js';
 
 // From HTTP bodies to room commands, and from room outcomes to HTTP answers.
 
@@ -21,12 +22,7 @@ const clientIdPattern = /^[A-Za-z0-9_-]{1,64}$/;
 
 /** Picks the allowed fields of a JSON body; anything else is a 400 naming it. */
 export function pick(body: unknown, allowed: string[]): Record<string, unknown> {
-  if (body === undefined) return {};
-  if (typeof body !== 'object' || body === null || Array.isArray(body))
-    throw validationFailed('the body must be a JSON object');
-  const extra = Object.keys(body).filter((k) => !allowed.includes(k));
-  if (extra.length > 0) throw validationFailed(`unknown field: ${extra[0]}`, { field: extra[0] });
-  return body as Record<string, unknown>;
+  return body === undefined ? {} : jsonObject(body, allowed);
 }
 
 /**

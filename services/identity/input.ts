@@ -1,4 +1,5 @@
 import { validationFailed } from '../kit/api-error.js';
+import { jsonObject } from '../kit/json-object.js';
 
 // Validation of what clients send to identity: strings only, bounded, no
 // unknown fields. A problem is a 400 `validation_failed` naming the field.
@@ -17,14 +18,6 @@ export interface ProfileUpdate {
 }
 
 type Raw = Record<string, unknown>;
-
-function object(raw: unknown, allowed: string[]): Raw {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
-    throw validationFailed('the body must be a JSON object');
-  const extra = Object.keys(raw).filter((k) => !allowed.includes(k));
-  if (extra.length > 0) throw validationFailed(`unknown field: ${extra[0]}`, { field: extra[0] });
-  return raw as Raw;
-}
 
 function string(raw: Raw, field: string): string {
   const value = raw[field];
@@ -64,21 +57,21 @@ function displayName(raw: Raw): string {
 }
 
 export function parseRegistration(raw: unknown): Registration {
-  const body = object(raw, ['email', 'displayName', 'password']);
+  const body = jsonObject(raw, ['email', 'displayName', 'password']);
   return { email: email(body), displayName: displayName(body), password: password(body) };
 }
 
 export function parseCredentials(raw: unknown): Credentials {
-  const body = object(raw, ['email', 'password']);
+  const body = jsonObject(raw, ['email', 'password']);
   return { email: email(body), password: string(body, 'password') };
 }
 
 export function parseProfileUpdate(raw: unknown): ProfileUpdate {
-  return { displayName: displayName(object(raw, ['displayName'])) };
+  return { displayName: displayName(jsonObject(raw, ['displayName'])) };
 }
 
 export function parseRefresh(raw: unknown): { refreshToken: string } {
-  const token = string(object(raw, ['refreshToken']), 'refreshToken');
+  const token = string(jsonObject(raw, ['refreshToken']), 'refreshToken');
   if (!/^[A-Za-z0-9_-]{20,100}$/.test(token))
     throw validationFailed('refreshToken is malformed', { field: 'refreshToken' });
   return { refreshToken: token };
@@ -88,7 +81,7 @@ const resolveMax = 10_000;
 
 /** A platform-internal request: the user ids behind a list of emails (the operator's declared rooms). */
 export function parseResolve(raw: unknown): { emails: string[] } {
-  const emails = object(raw, ['emails']).emails;
+  const emails = jsonObject(raw, ['emails']).emails;
   if (!Array.isArray(emails) || emails.length > resolveMax)
     throw validationFailed(`emails must be a list of at most ${resolveMax}`, { field: 'emails' });
   return { emails: [...new Set(emails.map((e, i) => normalEmail(e, `emails[${i}]`)))] };

@@ -1,15 +1,12 @@
 import { validationFailed } from '../kit/api-error.js';
+import { jsonObject } from '../kit/json-object.js';
 
 /** Most texts per analyze request, and most characters per text. */
 export const analyzeLimits = { texts: 256, textLength: 10_000 };
 
 /** `{"text": "..."}` or `{"texts": ["...", ...]}` → the texts; anything else is a 400 naming the problem. */
 export function parseAnalyzeRequest(raw: unknown): string[] {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
-    throw validationFailed('the body must be a JSON object');
-  const body = raw as Record<string, unknown>;
-  const extra = Object.keys(body).filter((k) => k !== 'text' && k !== 'texts');
-  if (extra.length > 0) throw validationFailed(`unknown field: ${extra[0]}`, { field: extra[0] });
+  const body = jsonObject(raw, ['text', 'texts']);
   if ((body.text === undefined) === (body.texts === undefined))
     throw validationFailed('give exactly one of text and texts');
   const texts = body.texts === undefined ? [body.text] : body.texts;
