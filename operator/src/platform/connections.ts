@@ -21,6 +21,8 @@ export class PlatformUnreachable extends Error {
 export class PlatformConnections {
   readonly #core: CoreV1Api;
   readonly #connections = new Map<string, Promise<NatsConnection>>();
+  /** One actor client per connection and partition count, not one per reconcile. */
+  readonly #actors = new WeakMap<NatsConnection, Map<number, ActorClient>>();
 
   constructor(
     kc: KubeConfig,
@@ -48,7 +50,12 @@ export class PlatformConnections {
     } catch (err) {
       throw new PlatformUnreachable(`cannot reach the platform's NATS: ${(err as Error).message}`);
     }
-    return { nc, actors: new ActorClient(nc, spec.partitions ?? 16) };
+    const partitions = spec.partitions ?? 16;
+    let clients = this.#actors.get(nc);
+    if (!clients) this.#actors.set(nc, (clients = new Map()));
+    let actors = clients.get(partitions);
+    if (!actors) clients.set(partitions, (actors = new ActorClient(nc, partitions)));
+    return { nc, actors };
   }
 
   async #natsUrl(namespace: string, spec: MetaChatSpec): Promise<string> {
