@@ -6,7 +6,7 @@ import { eventually } from '../../e2e/testenv/eventually.js';
 import { server } from '../../e2e/testenv/root-hooks.js';
 import { startServiceProcess, type ServiceProcess } from '../../e2e/testenv/service-process.js';
 import { installCrds } from './testdata/install-crds.js';
-import { createResource } from './testdata/resources.js';
+import { createResource, sampleMetaChatSpec } from './testdata/resources.js';
 
 const entry = fileURLToPath(new URL('./main.ts', import.meta.url));
 const namespace = 'operator-ha';
@@ -41,19 +41,7 @@ describe('operator replicas as processes (leader election)', function () {
 
   const led = (r: ServiceProcess) => r.lines.some((l) => l.message === 'became the leader');
   const createMetaChat = (name: string) =>
-    createResource(
-      kc,
-      'MetaChat',
-      name,
-      {
-        image: 'ghcr.io/metachat/metachat',
-        nats: { url: 'nats://nats:4222' },
-        mongodb: { url: 'mongodb://mongo:27017' },
-        redis: { url: 'redis://redis:6379' },
-        jwtSecretRef: { name: 'jwt', key: 'secret' },
-      },
-      namespace,
-    );
+    createResource(kc, 'MetaChat', name, sampleMetaChatSpec, namespace);
   const deployed = (name: string) =>
     eventually(`${name}'s Deployments`, () =>
       kc.makeApiClient(AppsV1Api).readNamespacedDeployment({ name: `${name}-chat`, namespace }),

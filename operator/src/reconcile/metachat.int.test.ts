@@ -8,6 +8,7 @@ import { server } from '../../../e2e/testenv/root-hooks.js';
 import { group, version, type Condition } from '../api/common.js';
 import type { Controller } from '../runtime/controller.js';
 import { installCrds } from '../testdata/install-crds.js';
+import { sampleMetaChatSpec } from '../testdata/resources.js';
 import { metaChatController } from './metachat-controller.js';
 
 const namespace = 'default';
@@ -25,13 +26,7 @@ describe('MetaChat controller (real API server with garbage collector)', functio
       .find((m) => m.name === 'operator_reconcile_total')!
       .values.reduce((n, v) => n + v.value, 0);
   const target = { group, version, namespace, plural: 'metachats' };
-  const spec = {
-    image: 'ghcr.io/metachat/metachat',
-    nats: { url: 'nats://nats:4222' },
-    mongodb: { url: 'mongodb://mongo:27017' },
-    redis: { url: 'redis://redis:6379' },
-    jwtSecretRef: { name: 'jwt', key: 'secret' },
-  };
+  const spec = sampleMetaChatSpec;
   const status = async (name: string) =>
     (
       (await custom.getNamespacedCustomObject({ ...target, name })) as {

@@ -8,7 +8,7 @@ import { createLogger } from '../../../services/kit/log.js';
 import { group, version } from '../api/common.js';
 import type { Controller } from '../runtime/controller.js';
 import { installCrds } from '../testdata/install-crds.js';
-import { createResource } from '../testdata/resources.js';
+import { createResource, sampleMetaChatSpec } from '../testdata/resources.js';
 import { metaChatController } from './metachat-controller.js';
 
 const namespace = 'watch-cut';
@@ -18,13 +18,7 @@ describe('operator across a cut connection to the API server', function () {
   let admin: KubeConfig;
   let link: CuttableLink;
   let controller: Controller;
-  const spec = {
-    image: 'ghcr.io/metachat/metachat',
-    nats: { url: 'nats://nats:4222' },
-    mongodb: { url: 'mongodb://mongo:27017' },
-    redis: { url: 'redis://redis:6379' },
-    jwtSecretRef: { name: 'jwt', key: 'secret' },
-  };
+  const spec = sampleMetaChatSpec;
   const deployment = (name: string) =>
     admin
       .makeApiClient(AppsV1Api)

@@ -21,3 +21,12 @@ export function createResource(
     body: { apiVersion, kind, metadata: { name }, spec },
   });
 }
+
+/** A valid MetaChat spec for tests that need one and do not care which (it refers to a Secret "jwt"). */
+export const sampleMetaChatSpec = {
+  image: 'ghcr.io/metachat/metachat',
+  nats: { url: 'nats://nats:4222' },
+  mongodb: { url: 'mongodb://mongo:27017' },
+  redis: { url: 'redis://redis:6379' },
+  jwtSecretRef: { name: 'jwt', key: 'secret' },
+};
