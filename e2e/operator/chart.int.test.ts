@@ -67,7 +67,7 @@ describe('Helm chart (helm built from source; real API server)', function () {
       .filter((o) => o !== null);
     expect(objects.map((o) => o.kind).sort()).to.deep.equal(
       [
-        ...['ChatRoom', 'MetaChat'].map(() => 'CustomResourceDefinition'),
+        ...['ChatRoom', 'MetaChat', 'MoodModel'].map(() => 'CustomResourceDefinition'),
         'ClusterRole',
         'ClusterRoleBinding',
         'Deployment',

@@ -1,22 +1,23 @@
 // Loads the committed model and scores texts in batches (TF.js, wasm backend).
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { readFileSync } from 'node:fs';
+import {
+  builtinArtifacts,
+  bundleDigest,
+  InvalidBundle,
+  metadataOf,
+  readBundle,
+  type ModelBundle,
+  type ModelMetadata,
+} from './bundle.js';
 import { featureCount, features } from './features.js';
 import { moodOf, type MoodResult } from './scoring.js';
 import { analyse, detectLanguage } from './text.js';
 
-export const defaultArtifacts = new URL('./artifacts/', import.meta.url);
+export type { ModelMetadata } from './bundle.js';
 
 /** The most characters scored per text: longer text is scored by its beginning. */
 export const maxTextLength = 10_000;
-
-export interface ModelMetadata {
-  name: string;
-  version: string;
-  featureCount: number;
-  evaluation: unknown;
-}
 
 let backend: Promise<void> | undefined;
 /** The wasm backend, once per process (falls back to nothing: a failure to load is an error). */
@@ -32,26 +33,44 @@ export class MoodModel {
   private constructor(
     private readonly model: tf.LayersModel,
     readonly metadata: ModelMetadata,
+    readonly digest: string,
   ) {}
 
-  static async load(dir: URL = defaultArtifacts): Promise<MoodModel> {
+  /** The committed model, or the artifacts in `dir`. */
+  static load(dir: URL = builtinArtifacts): Promise<MoodModel> {
+    return MoodModel.fromBundle(readBundle(dir));
+  }
+
+  static async fromBundle(bundle: ModelBundle): Promise<MoodModel> {
     await wasmBackend();
-    const json = JSON.parse(readFileSync(new URL('model.json', dir), 'utf8')) as {
-      modelTopology: object;
-      weightsManifest: { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[];
-    };
-    const weights = readFileSync(new URL(json.weightsManifest[0]!.paths[0]!, dir));
-    const model = await tf.loadLayersModel(
-      tf.io.fromMemory({
-        modelTopology: json.modelTopology,
-        weightSpecs: json.weightsManifest[0]!.weights,
-        weightData: weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength),
-      }),
-    );
-    const metadata = JSON.parse(readFileSync(new URL('metadata.json', dir), 'utf8')) as ModelMetadata;
+    const metadata = metadataOf(bundle);
     if (metadata.featureCount !== featureCount)
-      throw new Error(`model expects ${metadata.featureCount} features, this code makes ${featureCount}`);
-    return new MoodModel(model, metadata);
+      throw new InvalidBundle(
+        `model expects ${metadata.featureCount} features, this code makes ${featureCount}`,
+      );
+    const json = JSON.parse(bundle.modelJson.toString('utf8')) as {
+      modelTopology: object;
+      weightsManifest: { weights: tf.io.WeightsManifestEntry[] }[];
+    };
+    const { weights } = bundle;
+    let model: tf.LayersModel;
+    try {
+      model = await tf.loadLayersModel(
+        tf.io.fromMemory({
+          modelTopology: json.modelTopology,
+          weightSpecs: json.weightsManifest[0]!.weights,
+          weightData: weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength),
+        }),
+      );
+    } catch (err) {
+      throw new InvalidBundle(`the model does not load: ${(err as Error).message}`);
+    }
+    return new MoodModel(model, metadata, bundleDigest(bundle));
+  }
+
+  /** Frees the model's tensors; it must not score afterwards. */
+  dispose(): void {
+    this.model.dispose();
   }
 
   /** Scores texts in one batch, in order. */

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { baselines, evaluate, formatTable } from './evaluate.js';
 import { featureCount, features, hashBits } from './features.js';
 import { loadLabelled, type Labelled } from './data.js';
+import { emotionLabels } from './lexicon.js';
 import { analyse } from './text.js';
 
 const seed = 20261122;
@@ -129,6 +130,8 @@ writeFileSync(
       name: 'metachat-mood',
       version: '1',
       featureCount,
+      languages: ['en', 'ru'],
+      labels: ['negative', 'neutral', 'positive', ...emotionLabels],
       features: `hashed stem unigrams+bigrams (FNV-1a, ${hashBits} bits, negation-marked) + lexicon valence, lexicon hits, length`,
       training: {
         seed,

@@ -6,6 +6,7 @@ import { commonSettings, runService } from '../../services/kit/service.js';
 import { PlatformConnections } from './platform/connections.js';
 import { chatRoomController } from './reconcile/chatroom-controller.js';
 import { metaChatController } from './reconcile/metachat-controller.js';
+import { moodModelController } from './reconcile/moodmodel-controller.js';
 import { LeaderElector } from './runtime/leader.js';
 
 const config = loadConfig({
@@ -31,6 +32,7 @@ await runService({
     const controllers = [
       metaChatController(kc, log, metrics),
       chatRoomController(kc, platforms, log, metrics),
+      moodModelController(kc, platforms, log, metrics),
     ];
     const startControllers = async () => {
       for (const controller of controllers) await controller.start();

@@ -106,7 +106,11 @@ export const openApiDocument = {
         summary:
           'Score texts for mood: valence, valence score, emotions, language (1 to 256 texts of at most 10,000 characters)',
         requestBody: body(
-          { text: { type: 'string' }, texts: { type: 'array', items: { type: 'string' } } },
+          {
+            text: { type: 'string' },
+            texts: { type: 'array', items: { type: 'string' } },
+            model: { type: 'string', description: 'A MoodModel to score with instead of the active one' },
+          },
           [],
         ),
         responses: ok('The model and one result per text, in order'),

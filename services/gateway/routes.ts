@@ -7,7 +7,7 @@ import type { AccessClaims } from '../identity/tokens.js';
 import type { AccessTokenVerifier } from '../identity/verifier.js';
 import { ApiError, validationFailed } from '../kit/api-error.js';
 import { callRpc } from '../kit/rpc.js';
-import { moodSubjects } from '../mood/subjects.js';
+import { analyzeSubjectOf } from '../mood/analyze.js';
 import { commandIdFor, directRoomId, newRoomId, parseSeq, pick, roomCommand } from './chat-commands.js';
 
 export interface RouteDeps {
@@ -75,7 +75,7 @@ export function apiRoutes({ nc, actors, verifier }: RouteDeps): Router {
 
   // Mood (the mood service scores; the gateway only checks who asks).
   router.post('/mood/analyze', auth, async (req, res) => {
-    res.json(await callRpc(nc, moodSubjects.analyze, req.body ?? {}));
+    res.json(await callRpc(nc, analyzeSubjectOf(req.body), req.body ?? {}));
   });
 
   // Rooms (room actors for writes, chat service for reads).

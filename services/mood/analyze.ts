@@ -1,12 +1,13 @@
 import { validationFailed } from '../kit/api-error.js';
 import { jsonObject } from '../kit/json-object.js';
+import { moodSubjects } from './subjects.js';
 
 /** Most texts per analyze request, and most characters per text. */
 export const analyzeLimits = { texts: 256, textLength: 10_000 };
 
 /** `{"text": "..."}` or `{"texts": ["...", ...]}` → the texts; anything else is a 400 naming the problem. */
 export function parseAnalyzeRequest(raw: unknown): string[] {
-  const body = jsonObject(raw, ['text', 'texts']);
+  const body = jsonObject(raw, ['text', 'texts', 'model']);
   if ((body.text === undefined) === (body.texts === undefined))
     throw validationFailed('give exactly one of text and texts');
   const texts = body.texts === undefined ? [body.text] : body.texts;
@@ -19,4 +20,16 @@ export function parseAnalyzeRequest(raw: unknown): string[] {
       throw validationFailed(`${field} must be at most ${analyzeLimits.textLength} characters`, { field });
     return text;
   });
+}
+
+/** A MoodModel's name, as Kubernetes allows it (and no NATS wildcard). */
+const modelName = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
+
+/** Where an analyze request goes: one named MoodModel's service, or the platform's active model. */
+export function analyzeSubjectOf(raw: unknown): string {
+  const model = typeof raw === 'object' && raw !== null ? (raw as { model?: unknown }).model : undefined;
+  if (model === undefined) return moodSubjects.analyze;
+  if (typeof model !== 'string' || !modelName.test(model))
+    throw validationFailed('model must be the name of a MoodModel', { field: 'model' });
+  return moodSubjects.analyzeWith(model);
 }

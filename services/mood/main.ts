@@ -1,23 +1,34 @@
-// The mood service process: scores texts with the committed model over NATS.
+// The mood service process: scores texts with the models the platform's routing names (or one pinned model).
 import { connect } from '@nats-io/transport-node';
 import { MoodModel } from '../../models/mood/model.js';
-import { loadConfig } from '../kit/config.js';
+import { loadConfig, setting } from '../kit/config.js';
 import { connectionSettings } from '../kit/connection-settings.js';
 import { commonSettings, runService } from '../kit/service.js';
+import { ModelRouter } from './model-router.js';
 import { startMoodService } from './mood-service.js';
 
-const config = loadConfig({ ...commonSettings, natsUrl: connectionSettings.natsUrl });
+const config = loadConfig({
+  ...commonSettings,
+  natsUrl: connectionSettings.natsUrl,
+  pinnedModel: setting.string('MOOD_MODEL', {
+    default: '',
+    description: 'serve only this MoodModel (its own Deployment); empty: follow the platform routing',
+  }),
+});
 await runService({
   service: 'mood',
   ...config,
   async start({ log, metrics }) {
     const nc = await connect({ servers: config.natsUrl, name: 'mood' });
-    const model = await MoodModel.load();
-    log.info('mood model loaded', { model: model.metadata.name, version: model.metadata.version });
-    const service = await startMoodService({ nc, model, log, metrics });
+    const builtin = await MoodModel.load();
+    log.info('built-in mood model loaded', { model: builtin.metadata.name, digest: builtin.digest });
+    const pinned = config.pinnedModel || undefined;
+    const router = await ModelRouter.start({ nc, builtin, ...(pinned ? { pinned } : {}), log, metrics });
+    const service = await startMoodService({ nc, router, ...(pinned ? { pinned } : {}), log, metrics });
     return {
       async stop() {
         await service.stop();
+        router.stop();
         await nc.drain();
       },
     };

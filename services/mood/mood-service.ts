@@ -2,11 +2,13 @@ import { jetstream, jetstreamManager, RetentionPolicy } from '@nats-io/jetstream
 import type { NatsConnection } from '@nats-io/transport-node';
 import { Histogram, type Registry } from 'prom-client';
 import type { MoodModel } from '../../models/mood/model.js';
+import { ApiError } from '../kit/api-error.js';
 import { startProjection } from '../actors/projection.js';
 import type { Logger } from '../kit/log.js';
 import { serveRpc } from '../kit/rpc.js';
 import type { StartedService } from '../kit/service.js';
 import { parseAnalyzeRequest } from './analyze.js';
+import type { ModelRouter } from './model-router.js';
 import { moodStream, moodSubjects } from './subjects.js';
 
 export interface MoodAnalyzed {
@@ -15,12 +17,16 @@ export interface MoodAnalyzed {
   seq: number;
   author: string;
   at: number;
+  /** name@version of the model that scored it, and its digest. */
   model: string;
+  digest: string;
   language: string;
   valence: string;
   valenceScore: number;
   emotions: Record<string, number>;
 }
+
+const nameOf = (model: MoodModel) => `${model.metadata.name}@${model.metadata.version}`;
 
 interface ChatEvent {
   type: string;
@@ -39,11 +45,13 @@ interface ChatEvent {
  */
 export async function startMoodService(deps: {
   nc: NatsConnection;
-  model: MoodModel;
+  router: ModelRouter;
+  /** A pinned service serves only its model's subject and scores no chat. */
+  pinned?: string;
   log: Logger;
   metrics: Registry;
 }): Promise<StartedService> {
-  const { nc, model, log, metrics } = deps;
+  const { nc, router, pinned, log, metrics } = deps;
   const registers = [metrics];
   const latency = new Histogram({
     name: 'mood_inference_seconds',
@@ -59,7 +67,7 @@ export async function startMoodService(deps: {
     buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256, 512],
     registers,
   });
-  const score = (texts: string[], source: 'api' | 'chat') => {
+  const score = (model: MoodModel, texts: string[], source: 'api' | 'chat') => {
     const end = latency.startTimer({ source });
     const results = model.score(texts);
     end();
@@ -75,11 +83,18 @@ export async function startMoodService(deps: {
   const js = jetstream(nc);
   const api = serveRpc(
     nc,
-    moodSubjects.analyze,
+    pinned ? moodSubjects.analyzeWith(pinned) : moodSubjects.analyze,
     'mood',
-    async (body) => ({ model: model.metadata.name, results: score(parseAnalyzeRequest(body), 'api') }),
+    async (body) => {
+      const texts = parseAnalyzeRequest(body);
+      const inUse = router.inUse;
+      if (!inUse) throw new ApiError('unavailable', 503, `mood model ${pinned} is not published yet`);
+      const model = inUse.active;
+      return { model: nameOf(model), digest: model.digest, results: score(model, texts, 'api') };
+    },
     log,
   );
+  if (pinned) return { stop: async () => api.unsubscribe() };
   const projection = await startProjection({
     nc,
     name: 'mood-analyzer',
@@ -112,26 +127,39 @@ export async function startMoodService(deps: {
           ];
         return [];
       });
-      if (messages.length === 0) return;
-      const results = score(
-        messages.map((m) => m.text),
-        'chat',
-      );
-      await Promise.all(
-        messages.map((m, i) => {
-          const analyzed: MoodAnalyzed = {
+      const inUse = router.inUse;
+      if (messages.length === 0 || !inUse) return;
+      const byModel = new Map<MoodModel, typeof messages>();
+      for (const m of messages) {
+        const model = router.modelFor(inUse, `${m.room}-${m.seq}`);
+        byModel.set(model, [...(byModel.get(model) ?? []), m]);
+      }
+      const analyzed = [...byModel].flatMap(([model, scored]) => {
+        const results = score(
+          model,
+          scored.map((m) => m.text),
+          'chat',
+        );
+        return scored.map((m, i) => ({
+          m,
+          event: {
             type: 'MoodAnalyzed',
             room: m.room,
             seq: m.seq,
             author: m.author,
             at: m.at,
-            model: `${model.metadata.name}@${model.metadata.version}`,
+            model: nameOf(model),
+            digest: model.digest,
             ...results[i]!,
-          };
-          return js.publish(moodSubjects.analyzedInRoom(m.room), JSON.stringify(analyzed), {
+          } satisfies MoodAnalyzed,
+        }));
+      });
+      await Promise.all(
+        analyzed.map(({ m, event }) =>
+          js.publish(moodSubjects.analyzedInRoom(m.room), JSON.stringify(event), {
             msgID: `${m.room}-${m.version}`,
-          });
-        }),
+          }),
+        ),
       );
     },
   });

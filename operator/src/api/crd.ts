@@ -1,6 +1,7 @@
 import { conditionsSchema, group, version } from './common.js';
 import { chatRoomSpecSchema, chatRoomStatusProperties } from './chatroom.js';
 import { metaChatSpecSchema } from './metachat.js';
+import { moodModelSpecSchema, moodModelStatusProperties } from './moodmodel.js';
 
 // The CustomResourceDefinitions, built from the schemas that also give the
 // TypeScript types: crds/ is generated from here (`npm run crds`) and a test
@@ -125,4 +126,22 @@ export const chatRoomCrd = customResourceDefinition({
   ],
 });
 
-export const allCrds = [metaChatCrd, chatRoomCrd];
+export const moodModelCrd = customResourceDefinition({
+  kind: 'MoodModel',
+  plural: 'moodmodels',
+  singular: 'moodmodel',
+  shortNames: ['mm', 'mood'],
+  specSchema: moodModelSpecSchema,
+  statusProperties: moodModelStatusProperties,
+  printerColumns: [
+    ...readyColumns,
+    { name: 'Platform', type: 'string', jsonPath: '.spec.platform' },
+    { name: 'Role', type: 'string', jsonPath: '.status.role' },
+    { name: 'Model', type: 'string', jsonPath: '.status.model' },
+    { name: 'Replicas', type: 'integer', jsonPath: '.status.readyReplicas' },
+    { name: 'Digest', type: 'string', jsonPath: '.status.digest', priority: 1 },
+    ageColumn,
+  ],
+});
+
+export const allCrds = [metaChatCrd, chatRoomCrd, moodModelCrd];

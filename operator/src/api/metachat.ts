@@ -2,7 +2,7 @@ import type { FromSchema } from 'json-schema-to-ts';
 import { autoscalingSchema, resourcesSchema, secretKeyRefSchema } from './common.js';
 
 /** The services a MetaChat platform runs; each gets a Deployment and a Service. */
-export const platformServices = ['gateway', 'identity', 'chat'] as const;
+export const platformServices = ['gateway', 'identity', 'chat', 'mood'] as const;
 export type PlatformService = (typeof platformServices)[number];
 
 const serviceSchema = {
@@ -66,7 +66,12 @@ export const metaChatSpecSchema = {
     },
     services: {
       type: 'object',
-      properties: { gateway: serviceSchema, identity: serviceSchema, chat: serviceSchema },
+      properties: {
+        gateway: serviceSchema,
+        identity: serviceSchema,
+        chat: serviceSchema,
+        mood: serviceSchema,
+      },
       additionalProperties: false,
       default: {},
     },

@@ -28,6 +28,8 @@ describe('MetaChat plan', () => {
       'Service/prod-identity',
       'Deployment/prod-chat',
       'Service/prod-chat',
+      'Deployment/prod-mood',
+      'Service/prod-mood',
     ]);
   });
 

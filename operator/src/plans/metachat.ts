@@ -47,8 +47,21 @@ export function ownerLabels(owner: string): Record<string, string> {
   };
 }
 
-function object(
-  mc: MetaChatResource,
+/** Who owns a child object, and the platform it belongs to (the instance label). */
+export interface Parent {
+  namespace: string;
+  platform: string;
+  owner: { kind: string; name: string; uid: string };
+}
+
+export const platformParent = (mc: MetaChatResource): Parent => ({
+  namespace: mc.metadata.namespace,
+  platform: mc.metadata.name,
+  owner: { kind: 'MetaChat', name: mc.metadata.name, uid: mc.metadata.uid },
+});
+
+export function object(
+  parent: Parent,
   apiVersion_: string,
   kind: string,
   name: string,
@@ -60,18 +73,9 @@ function object(
     kind,
     metadata: {
       name,
-      namespace: mc.metadata.namespace,
-      labels: { ...ownerLabels(mc.metadata.name), ...extraLabels },
-      ownerReferences: [
-        {
-          apiVersion,
-          kind: 'MetaChat',
-          name: mc.metadata.name,
-          uid: mc.metadata.uid,
-          controller: true,
-          blockOwnerDeletion: true,
-        },
-      ],
+      namespace: parent.namespace,
+      labels: { ...ownerLabels(parent.platform), ...extraLabels },
+      ownerReferences: [{ apiVersion, ...parent.owner, controller: true, blockOwnerDeletion: true }],
     },
     ...body,
   };
@@ -90,31 +94,43 @@ function connectionEnv(
     : { name, value: connection.url ?? '' };
 }
 
-function deployment(
-  mc: MetaChatResource,
-  service: PlatformService,
-  settings: ServiceSpec,
+/** One MetaChat service: its Deployment's name, the component label, and extra settings. */
+export interface ServiceRole {
+  name: string;
+  component: string;
+  service: PlatformService;
+  settings: ServiceSpec;
+  env?: { name: string; value: string }[];
+}
+
+export function serviceDeployment(
+  parent: Parent,
+  spec: MetaChatSpec,
+  role: ServiceRole,
   configMap: string,
   serviceAccount: string,
 ): K8sObject {
-  const { spec } = mc;
-  const selector = { 'app.kubernetes.io/instance': mc.metadata.name, 'app.kubernetes.io/component': service };
+  const { service, settings } = role;
+  const selector = {
+    'app.kubernetes.io/instance': parent.platform,
+    'app.kubernetes.io/component': role.component,
+  };
   const ports = [
     { name: 'ops', containerPort: opsPort },
     ...(service === 'gateway' ? [{ name: 'http', containerPort: httpPort }] : []),
   ];
   return object(
-    mc,
+    parent,
     'apps/v1',
     'Deployment',
-    childName(mc.metadata.name, service),
-    { 'app.kubernetes.io/component': service },
+    role.name,
+    { 'app.kubernetes.io/component': role.component },
     {
       spec: {
         ...(settings.autoscaling ? {} : { replicas: settings.replicas ?? 1 }),
         selector: { matchLabels: selector },
         template: {
-          metadata: { labels: { ...ownerLabels(mc.metadata.name), ...selector } },
+          metadata: { labels: { ...ownerLabels(parent.platform), ...selector } },
           spec: {
             serviceAccountName: serviceAccount,
             automountServiceAccountToken: false,
@@ -136,6 +152,7 @@ function deployment(
                     valueFrom: { secretKeyRef: { name: spec.jwtSecretRef.name, key: spec.jwtSecretRef.key } },
                   },
                   { name: 'REPLICA_ID', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
+                  ...(role.env ?? []),
                 ],
                 readinessProbe: { httpGet: { path: '/readyz', port: 'ops' }, periodSeconds: 5 },
                 livenessProbe: {
@@ -158,16 +175,64 @@ function deployment(
   );
 }
 
+/** A HorizontalPodAutoscaler where autoscaling is asked for; a PodDisruptionBudget where replicas > 1. */
+export function scalingObjects(
+  parent: Parent,
+  deployment: string,
+  component: string,
+  settings: ServiceSpec,
+): K8sObject[] {
+  const labels = { 'app.kubernetes.io/component': component };
+  const objects: K8sObject[] = [];
+  const autoscaling = settings.autoscaling;
+  if (autoscaling) {
+    objects.push(
+      object(parent, 'autoscaling/v2', 'HorizontalPodAutoscaler', deployment, labels, {
+        spec: {
+          scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: deployment },
+          minReplicas: autoscaling.minReplicas,
+          maxReplicas: autoscaling.maxReplicas,
+          metrics: [
+            {
+              type: 'Resource',
+              resource: {
+                name: 'cpu',
+                target: {
+                  type: 'Utilization',
+                  averageUtilization: autoscaling.targetCPUUtilizationPercentage ?? 70,
+                },
+              },
+            },
+          ],
+        },
+      }),
+    );
+  }
+  const replicas = autoscaling ? autoscaling.minReplicas : (settings.replicas ?? 1);
+  if (replicas > 1) {
+    objects.push(
+      object(parent, 'policy/v1', 'PodDisruptionBudget', deployment, labels, {
+        spec: {
+          maxUnavailable: 1,
+          selector: { matchLabels: { 'app.kubernetes.io/instance': parent.platform, ...labels } },
+        },
+      }),
+    );
+  }
+  return objects;
+}
+
 /** Every object a MetaChat's spec asks for, in a stable order. */
 export function planMetaChat(mc: MetaChatResource): K8sObject[] {
   const { name } = mc.metadata;
   const { spec } = mc;
+  const parent = platformParent(mc);
   const serviceAccount = childName(name, 'metachat');
   const configMap = childName(name, 'config');
   const objects: K8sObject[] = [
-    object(mc, 'v1', 'ServiceAccount', serviceAccount, {}, { automountServiceAccountToken: false }),
+    object(parent, 'v1', 'ServiceAccount', serviceAccount, {}, { automountServiceAccountToken: false }),
     object(
-      mc,
+      parent,
       'v1',
       'ConfigMap',
       configMap,
@@ -186,9 +251,17 @@ export function planMetaChat(mc: MetaChatResource): K8sObject[] {
   for (const service of platformServices) {
     const settings: ServiceSpec = spec.services?.[service] ?? {};
     const component = { 'app.kubernetes.io/component': service };
-    objects.push(deployment(mc, service, settings, configMap, serviceAccount));
     objects.push(
-      object(mc, 'v1', 'Service', childName(name, service), component, {
+      serviceDeployment(
+        parent,
+        spec,
+        { name: childName(name, service), component: service, service, settings },
+        configMap,
+        serviceAccount,
+      ),
+    );
+    objects.push(
+      object(parent, 'v1', 'Service', childName(name, service), component, {
         spec: {
           selector: { 'app.kubernetes.io/instance': name, ...component },
           ports: [
@@ -198,47 +271,13 @@ export function planMetaChat(mc: MetaChatResource): K8sObject[] {
         },
       }),
     );
-    const autoscaling = settings.autoscaling;
-    if (autoscaling) {
-      objects.push(
-        object(mc, 'autoscaling/v2', 'HorizontalPodAutoscaler', childName(name, service), component, {
-          spec: {
-            scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: childName(name, service) },
-            minReplicas: autoscaling.minReplicas,
-            maxReplicas: autoscaling.maxReplicas,
-            metrics: [
-              {
-                type: 'Resource',
-                resource: {
-                  name: 'cpu',
-                  target: {
-                    type: 'Utilization',
-                    averageUtilization: autoscaling.targetCPUUtilizationPercentage ?? 70,
-                  },
-                },
-              },
-            ],
-          },
-        }),
-      );
-    }
-    const replicas = autoscaling ? autoscaling.minReplicas : (settings.replicas ?? 1);
-    if (replicas > 1) {
-      objects.push(
-        object(mc, 'policy/v1', 'PodDisruptionBudget', childName(name, service), component, {
-          spec: {
-            maxUnavailable: 1,
-            selector: { matchLabels: { 'app.kubernetes.io/instance': name, ...component } },
-          },
-        }),
-      );
-    }
+    objects.push(...scalingObjects(parent, childName(name, service), service, settings));
   }
   if (spec.ingress) {
     const backend = { service: { name: childName(name, 'gateway'), port: { name: 'http' } } };
     objects.push(
       object(
-        mc,
+        parent,
         'networking.k8s.io/v1',
         'Ingress',
         childName(name, 'gateway'),

@@ -11,7 +11,7 @@ import {
   type PlatformConnections,
   type PlatformClient,
 } from '../platform/connections.js';
-import type { Observed } from '../runtime/conditions.js';
+import { degraded } from '../runtime/conditions.js';
 import { EventRecorder } from '../runtime/events.js';
 import { setFinalizer } from '../runtime/finalizers.js';
 import { readResource, type Resource } from '../runtime/resource.js';
@@ -25,12 +25,6 @@ export const roomFinalizer = 'metachat.io/room';
 
 const refreshMs = 60_000; // status counts (members, messages, activity) are refreshed this often
 const retryMs = 15_000;
-
-const degraded = (reason: string, message: string): Observed => ({
-  Ready: { status: 'False', reason, message },
-  Progressing: { status: 'False', reason, message },
-  Degraded: { status: 'True', reason, message },
-});
 
 /**
  * Level-triggered reconcile of one ChatRoom: the room is provisioned in its

@@ -73,7 +73,7 @@ describe('MetaChat controller (real API server with garbage collector)', functio
       name: 'alpha',
       controller: true,
     });
-    for (const name of ['alpha-gateway', 'alpha-identity'])
+    for (const name of ['alpha-gateway', 'alpha-identity', 'alpha-mood'])
       expect(await exists('apps/v1', 'Deployment', name)).to.equal(true);
     expect(await exists('v1', 'ConfigMap', 'alpha-config')).to.equal(true);
     const s = await eventually('status', async () => {
@@ -81,7 +81,7 @@ describe('MetaChat controller (real API server with garbage collector)', functio
       return st?.observedGeneration === 1 && st;
     });
     // No kubelet here: pods never run, so the platform is honestly not ready yet.
-    expect(s.readyServices).to.equal('0/3');
+    expect(s.readyServices).to.equal('0/4');
     expect(s.conditions?.find((c) => c.type === 'Ready')).to.include({
       status: 'False',
       reason: 'RolloutInProgress',

@@ -3,14 +3,13 @@ import {
   CoreV1Api,
   CustomObjectsApi,
   KubernetesObjectApi,
-  PatchStrategy,
   type KubeConfig,
-  type KubernetesObject,
 } from '@kubernetes/client-node';
 import type { Logger } from '../../../services/kit/log.js';
 import { platformServices, type MetaChatSpec } from '../api/metachat.js';
 import { childName, ownerLabels, planMetaChat, type K8sObject } from '../plans/metachat.js';
-import type { Observed } from '../runtime/conditions.js';
+import { degraded, type Observed } from '../runtime/conditions.js';
+import { serverSideApply } from '../runtime/apply.js';
 import { EventRecorder } from '../runtime/events.js';
 import { notFound, readResource, type Resource } from '../runtime/resource.js';
 import { StatusWriter } from '../runtime/status.js';
@@ -69,29 +68,12 @@ export class MetaChatReconciler {
     const missing = await this.#missingSecrets(mc);
     if (missing.length > 0) {
       const message = `Secret ${missing.join(', ')} not found in ${namespace}`;
-      await this.#writeStatus(
-        mc,
-        {
-          Ready: { status: 'False', reason: 'SecretNotFound', message },
-          Progressing: { status: 'False', reason: 'SecretNotFound', message },
-          Degraded: { status: 'True', reason: 'SecretNotFound', message },
-        },
-        '0/0',
-      );
+      await this.#writeStatus(mc, degraded('SecretNotFound', message), '0/0');
       return { requeueAfterMs: 30_000 };
     }
 
     const desired = planMetaChat(mc);
-    for (const object of desired) {
-      await this.#objects.patch(
-        object as KubernetesObject,
-        undefined,
-        undefined,
-        fieldManager,
-        true,
-        PatchStrategy.ServerSideApply,
-      );
-    }
+    await serverSideApply(this.#objects, desired, fieldManager);
     await this.#prune(mc, desired);
 
     const ready = await this.#readyServices(mc);

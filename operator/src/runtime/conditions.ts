@@ -30,3 +30,10 @@ export function nextConditions(
     };
   });
 }
+
+/** Not ready, not progressing, degraded: all for one reason. */
+export const degraded = (reason: string, message: string): Observed => ({
+  Ready: { status: 'False', reason, message },
+  Progressing: { status: 'False', reason, message },
+  Degraded: { status: 'True', reason, message },
+});
