@@ -43,22 +43,47 @@ export interface Projection {
  * keeps failing, its events are tried one by one and those that still fail
  * are parked, so one bad event cannot stop the read model.
  */
-export async function startProjection(options: ProjectionOptions): Promise<Projection> {
-  const { nc, name, actorType, log } = options;
-  const handleBatch =
-    options.handleBatch ??
-    (async (events: ProjectedEvent[]) => {
-      for (const { event, position } of events) await options.handle!(event, position);
-    });
+export function startProjection(options: ProjectionOptions): Promise<Projection> {
+  const { actorType } = options;
+  return consumeDurably<PublishedEvent>({
+    ...options,
+    stream: streams.events(actorType),
+    filterSubject: subjects.allEvents(actorType),
+    parkedSubject: subjects.parked(actorType),
+    handleBatch:
+      options.handleBatch ??
+      (async (events) => {
+        for (const { event, position } of events) await options.handle!(event, position);
+      }),
+  });
+}
+
+export interface DurableConsumerOptions<T> {
+  nc: NatsConnection;
+  /** Durable name: a consumer resumes where the one of the same name stopped. */
+  name: string;
+  stream: string;
+  filterSubject: string;
+  /** Where messages that keep failing are published (then terminated). */
+  parkedSubject: string;
+  handleBatch(items: { event: T; position: number }[]): Promise<void>;
+  log: Logger;
+  batchSize?: number;
+  maxAttempts?: number;
+}
+
+/** The batching, retrying, parking durable consumer under every projection (see startProjection). */
+export async function consumeDurably<T>(options: DurableConsumerOptions<T>): Promise<Projection> {
+  const { nc, name, log, handleBatch } = options;
   const batchSize = options.batchSize ?? 500;
   const maxAttempts = options.maxAttempts ?? 5;
   const jsm = await jetstreamManager(nc);
   const js = jetstream(nc);
-  const stream = streams.events(actorType);
+  const { stream } = options;
   const durable = `proj-${name}`;
   const config = {
     durable_name: durable,
-    filter_subject: subjects.allEvents(actorType),
+    filter_subject: options.filterSubject,
     ack_policy: AckPolicy.Explicit,
     deliver_policy: DeliverPolicy.All,
     max_ack_pending: batchSize * 2,
@@ -68,15 +93,14 @@ export async function startProjection(options: ProjectionOptions): Promise<Proje
   const consumer = await js.consumers.get(stream, durable);
   const messages = await consumer.consume({ max_messages: batchSize * 2 });
 
-  const asEvents = (batch: JsMsg[]) =>
-    batch.map((msg) => ({ event: msg.json<PublishedEvent>(), position: msg.seq }));
+  const asEvents = (batch: JsMsg[]) => batch.map((msg) => ({ event: msg.json<T>(), position: msg.seq }));
   const park = async (msg: JsMsg, err: unknown) => {
     log.error('projection parked an event it could not apply', {
       projection: name,
       position: msg.seq,
       error: err,
     });
-    await js.publish(subjects.parked(actorType), msg.data).catch(() => undefined);
+    await js.publish(options.parkedSubject, msg.data).catch(() => undefined);
     msg.term('projection failed');
   };
   const apply = async (batch: JsMsg[]) => {

@@ -1,42 +1,22 @@
+import {
+  cleanText,
+  InvalidField,
+  onlyFields,
+  parseWith,
+  userId,
+  type Raw,
+} from '../actors/command-fields.js';
 import { reject, type Rejection } from '../actors/types.js';
+
+export { userIdPattern } from '../actors/command-fields.js';
 import { roomLimits, type RoomCommand, type RoomEvent, type RoomSettings } from './room-model.js';
 
 // Untrusted JSON in, a well-formed command or a rejection out. Unknown fields
 // are refused, strings must be strings (no operator objects), sizes are bounded.
 
-export const userIdPattern = /^[A-Za-z0-9_-]{1,64}$/;
-
-class Invalid extends Error {}
-
-type Raw = Record<string, unknown>;
-
-function only(raw: Raw, allowed: string[]): void {
-  const extra = Object.keys(raw).filter((k) => !allowed.includes(k));
-  if (extra.length > 0) throw new Invalid(`unknown field${extra.length > 1 ? 's' : ''}: ${extra.join(', ')}`);
-}
-
-function userId(value: unknown, field: string): string {
-  if (typeof value !== 'string' || !userIdPattern.test(value))
-    throw new Invalid(`${field} must be a user id`);
-  return value;
-}
-
-// Control characters other than tab and newline make no sense in chat text.
-// eslint-disable-next-line no-control-regex
-const controlChars = /[\u0000-\u0008\u000b-\u001f\u007f]/;
-
-function text(value: unknown, field: string, max: number): string {
-  if (typeof value !== 'string') throw new Invalid(`${field} must be a string`);
-  const trimmed = value.trim();
-  if (trimmed.length === 0) throw new Invalid(`${field} must not be empty`);
-  if ([...trimmed].length > max) throw new Invalid(`${field} must be at most ${max} characters`);
-  if (controlChars.test(trimmed)) throw new Invalid(`${field} must not contain control characters`);
-  return trimmed;
-}
-
 function seq(value: unknown): number {
   if (!Number.isSafeInteger(value) || (value as number) < 1)
-    throw new Invalid('seq must be a positive whole number');
+    throw new InvalidField('seq must be a positive whole number');
   return value as number;
 }
 
@@ -47,46 +27,46 @@ function emoji(value: unknown): string {
     value.length > roomLimits.emojiMax ||
     /\s/.test(value)
   ) {
-    throw new Invalid(`emoji must be 1-${roomLimits.emojiMax} characters without spaces`);
+    throw new InvalidField(`emoji must be 1-${roomLimits.emojiMax} characters without spaces`);
   }
   return value;
 }
 
 function object(value: unknown, field: string): Raw {
   if (typeof value !== 'object' || value === null || Array.isArray(value))
-    throw new Invalid(`${field} must be an object`);
+    throw new InvalidField(`${field} must be an object`);
   return value as Raw;
 }
 
 function count(value: unknown, field: string, max: number): number {
   if (!Number.isSafeInteger(value) || (value as number) < 0 || (value as number) > max)
-    throw new Invalid(`${field} must be a whole number from 0 to ${max}`);
+    throw new InvalidField(`${field} must be a whole number from 0 to ${max}`);
   return value as number;
 }
 
 function userIds(value: unknown, field: string): string[] {
   if (!Array.isArray(value) || value.length > roomLimits.membersMax)
-    throw new Invalid(`${field} must be a list of at most ${roomLimits.membersMax} user ids`);
+    throw new InvalidField(`${field} must be a list of at most ${roomLimits.membersMax} user ids`);
   return value.map((u, i) => userId(u, `${field}[${i}]`));
 }
 
 function settings(value: unknown): RoomSettings {
   const s = object(value, 'settings');
-  only(s, ['maxMembers', 'rateLimitPerMinute', 'retention', 'moderation']);
+  onlyFields(s, ['maxMembers', 'rateLimitPerMinute', 'retention', 'moderation']);
   const retention = object(s.retention, 'settings.retention');
-  only(retention, ['maxAgeSeconds', 'maxMessages']);
+  onlyFields(retention, ['maxAgeSeconds', 'maxMessages']);
   const moderation = object(s.moderation, 'settings.moderation');
-  only(moderation, ['blockedWords', 'action', 'moodModel']);
+  onlyFields(moderation, ['blockedWords', 'action', 'moodModel']);
   const words = moderation.blockedWords;
   if (!Array.isArray(words) || words.length > 1000)
-    throw new Invalid('settings.moderation.blockedWords must be a list of at most 1000 words');
+    throw new InvalidField('settings.moderation.blockedWords must be a list of at most 1000 words');
   const action = moderation.action;
   if (action !== 'flag' && action !== 'hide' && action !== 'reject')
-    throw new Invalid('settings.moderation.action must be flag, hide or reject');
+    throw new InvalidField('settings.moderation.action must be flag, hide or reject');
   if (typeof moderation.moodModel !== 'string' || moderation.moodModel.length > 253)
-    throw new Invalid('settings.moderation.moodModel must be a name');
+    throw new InvalidField('settings.moderation.moodModel must be a name');
   const maxMembers = count(s.maxMembers, 'settings.maxMembers', roomLimits.membersMax);
-  if (maxMembers < 1) throw new Invalid('settings.maxMembers must be at least 1');
+  if (maxMembers < 1) throw new InvalidField('settings.maxMembers must be at least 1');
   return {
     maxMembers,
     rateLimitPerMinute: count(s.rateLimitPerMinute, 'settings.rateLimitPerMinute', 100_000),
@@ -95,7 +75,7 @@ function settings(value: unknown): RoomSettings {
       maxMessages: count(retention.maxMessages, 'settings.retention.maxMessages', 2 ** 40),
     },
     moderation: {
-      blockedWords: words.map((w, i) => text(w, `settings.moderation.blockedWords[${i}]`, 100)),
+      blockedWords: words.map((w, i) => cleanText(w, `settings.moderation.blockedWords[${i}]`, 100)),
       action,
       moodModel: moderation.moodModel,
     },
@@ -105,17 +85,17 @@ function settings(value: unknown): RoomSettings {
 /** The operator's commands carry no user: they come from the platform, never from a client. */
 function parseDeclaration(raw: Raw): RoomCommand {
   if (raw.type === 'close') {
-    only(raw, ['type']);
+    onlyFields(raw, ['type']);
     return { type: 'close' };
   }
-  only(raw, ['type', 'name', 'kind', 'visibility', 'owners', 'members', 'settings']);
+  onlyFields(raw, ['type', 'name', 'kind', 'visibility', 'owners', 'members', 'settings']);
   if (raw.kind !== 'group' && raw.kind !== 'announcement')
-    throw new Invalid('kind must be group or announcement');
+    throw new InvalidField('kind must be group or announcement');
   if (raw.visibility !== 'public' && raw.visibility !== 'private')
-    throw new Invalid('visibility must be public or private');
+    throw new InvalidField('visibility must be public or private');
   return {
     type: 'configure',
-    name: text(raw.name, 'name', roomLimits.nameMax),
+    name: cleanText(raw.name, 'name', roomLimits.nameMax),
     kind: raw.kind,
     visibility: raw.visibility,
     owners: userIds(raw.owners, 'owners'),
@@ -130,66 +110,59 @@ function parse(raw: Raw): RoomCommand {
   switch (raw.type) {
     case 'create': {
       if (raw.kind === 'direct') {
-        only(raw, ['type', 'by', 'kind', 'peer']);
+        onlyFields(raw, ['type', 'by', 'kind', 'peer']);
         const peer = userId(raw.peer, 'peer');
-        if (peer === by) throw new Invalid('a direct conversation needs two different users');
+        if (peer === by) throw new InvalidField('a direct conversation needs two different users');
         return { type: 'create', by, kind: 'direct', peer };
       }
-      if (raw.kind !== 'group') throw new Invalid('kind must be group or direct');
-      only(raw, ['type', 'by', 'kind', 'name', 'visibility', 'members']);
+      if (raw.kind !== 'group') throw new InvalidField('kind must be group or direct');
+      onlyFields(raw, ['type', 'by', 'kind', 'name', 'visibility', 'members']);
       const visibility = raw.visibility ?? 'private';
       if (visibility !== 'public' && visibility !== 'private')
-        throw new Invalid('visibility must be public or private');
+        throw new InvalidField('visibility must be public or private');
       const members = raw.members ?? [];
       if (!Array.isArray(members) || members.length > 100)
-        throw new Invalid('members must be a list of at most 100 user ids');
+        throw new InvalidField('members must be a list of at most 100 user ids');
       return {
         type: 'create',
         by,
         kind: 'group',
-        name: text(raw.name, 'name', roomLimits.nameMax),
+        name: cleanText(raw.name, 'name', roomLimits.nameMax),
         visibility,
         members: members.map((m, i) => userId(m, `members[${i}]`)),
       };
     }
     case 'join':
     case 'leave':
-      only(raw, ['type', 'by']);
+      onlyFields(raw, ['type', 'by']);
       return { type: raw.type, by };
     case 'invite':
     case 'remove':
-      only(raw, ['type', 'by', 'user']);
+      onlyFields(raw, ['type', 'by', 'user']);
       return { type: raw.type, by, user: userId(raw.user, 'user') };
     case 'send':
-      only(raw, ['type', 'by', 'text']);
-      return { type: 'send', by, text: text(raw.text, 'text', roomLimits.textMax) };
+      onlyFields(raw, ['type', 'by', 'text']);
+      return { type: 'send', by, text: cleanText(raw.text, 'text', roomLimits.textMax) };
     case 'edit':
-      only(raw, ['type', 'by', 'seq', 'text']);
-      return { type: 'edit', by, seq: seq(raw.seq), text: text(raw.text, 'text', roomLimits.textMax) };
+      onlyFields(raw, ['type', 'by', 'seq', 'text']);
+      return { type: 'edit', by, seq: seq(raw.seq), text: cleanText(raw.text, 'text', roomLimits.textMax) };
     case 'delete':
-      only(raw, ['type', 'by', 'seq']);
+      onlyFields(raw, ['type', 'by', 'seq']);
       return { type: 'delete', by, seq: seq(raw.seq) };
     case 'react':
-      only(raw, ['type', 'by', 'seq', 'emoji', 'on']);
-      if (raw.on !== undefined && typeof raw.on !== 'boolean') throw new Invalid('on must be true or false');
+      onlyFields(raw, ['type', 'by', 'seq', 'emoji', 'on']);
+      if (raw.on !== undefined && typeof raw.on !== 'boolean')
+        throw new InvalidField('on must be true or false');
       return { type: 'react', by, seq: seq(raw.seq), emoji: emoji(raw.emoji), on: raw.on !== false };
     default:
-      throw new Invalid(
+      throw new InvalidField(
         'type must be one of create, join, leave, invite, remove, send, edit, delete, react, configure, close',
       );
   }
 }
 
 export function parseRoomCommand(raw: unknown): RoomCommand | Rejection {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    return reject('invalid_command', 'a command must be a JSON object');
-  }
-  try {
-    return parse(raw as Raw);
-  } catch (err) {
-    if (err instanceof Invalid) return reject('invalid_command', err.message);
-    throw err;
-  }
+  return parseWith(raw, parse);
 }
 
 const eventFields: Record<RoomEvent['type'], Record<string, 'string' | 'number' | 'object'>> = {

@@ -16,6 +16,9 @@ const statusOfRejection: Record<string, number> = {
   not_member: 409,
   last_owner: 409,
   room_full: 409,
+  entry_not_found: 404,
+  entry_exists: 409,
+  diary_full: 409,
 };
 
 const clientIdPattern = /^[A-Za-z0-9_-]{1,64}$/;
@@ -53,26 +56,45 @@ export function parseSeq(text: unknown): number {
   return seq;
 }
 
-/** Sends a room command and turns a rejection into the matching HTTP error. */
+/** Sends a command to an actor and turns a rejection into the matching HTTP error. */
+export async function actorCommand(
+  actors: ActorClient,
+  target: { type: 'room' | 'diary'; id: string; noun: string },
+  command: Record<string, unknown>,
+  commandId?: string,
+): Promise<CommandResult & { status: 'accepted' }> {
+  let result: CommandResult;
+  try {
+    result = await actors.send(target.type, target.id, command, commandId ? { commandId } : {});
+  } catch (err) {
+    if (err instanceof ActorClientError && err.code === 'invalid_id')
+      throw new ApiError('not_found', 404, `no such ${target.noun}`);
+    if (err instanceof ActorClientError && err.code === 'timeout') {
+      throw new ApiError(
+        'timeout',
+        504,
+        `the ${target.noun} did not answer in time; retry with the same clientId`,
+      );
+    }
+    throw new ApiError(
+      'unavailable',
+      503,
+      `the ${target.type === 'room' ? 'chat' : 'diary'} service is unavailable`,
+    );
+  }
+  if (result.status === 'rejected') {
+    throw new ApiError(result.code, statusOfRejection[result.code] ?? 400, result.message, result.details);
+  }
+  return result;
+}
+
+/** Sends a room command; answers the room sequence it got. */
 export async function roomCommand(
   actors: ActorClient,
   room: string,
   command: Record<string, unknown>,
   commandId?: string,
 ): Promise<{ seq: number }> {
-  let result: CommandResult;
-  try {
-    result = await actors.send('room', room, command, commandId ? { commandId } : {});
-  } catch (err) {
-    if (err instanceof ActorClientError && err.code === 'invalid_id')
-      throw new ApiError('not_found', 404, 'no such room');
-    if (err instanceof ActorClientError && err.code === 'timeout') {
-      throw new ApiError('timeout', 504, 'the room did not answer in time; retry with the same clientId');
-    }
-    throw new ApiError('unavailable', 503, 'the chat service is unavailable');
-  }
-  if (result.status === 'rejected') {
-    throw new ApiError(result.code, statusOfRejection[result.code] ?? 400, result.message, result.details);
-  }
+  const result = await actorCommand(actors, { type: 'room', id: room, noun: 'room' }, command, commandId);
   return { seq: result.version };
 }

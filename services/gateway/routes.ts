@@ -8,6 +8,7 @@ import type { AccessTokenVerifier } from '../identity/verifier.js';
 import { ApiError, validationFailed } from '../kit/api-error.js';
 import { callRpc } from '../kit/rpc.js';
 import { analyzeSubjectOf } from '../mood/analyze.js';
+import { diaryRoutes } from './diary-routes.js';
 import { commandIdFor, directRoomId, newRoomId, parseSeq, pick, roomCommand } from './chat-commands.js';
 
 export interface RouteDeps {
@@ -163,6 +164,7 @@ export function apiRoutes({ nc, actors, verifier }: RouteDeps): Router {
       }),
     );
   });
+  router.use(diaryRoutes({ nc, actors, verifier }, auth, me));
   for (const [method, on] of [
     ['put', true],
     ['delete', false],

@@ -9,33 +9,12 @@ import { serveRpc } from '../kit/rpc.js';
 import type { StartedService } from '../kit/service.js';
 import { parseAnalyzeRequest } from './analyze.js';
 import type { ModelRouter } from './model-router.js';
+import { scorableOfDiaryEvent, scorableOfRoomEvent, type MoodAnalyzed, type Scorable } from './scorable.js';
 import { moodStream, moodSubjects } from './subjects.js';
 
-export interface MoodAnalyzed {
-  type: 'MoodAnalyzed';
-  room: string;
-  seq: number;
-  author: string;
-  at: number;
-  /** name@version of the model that scored it, and its digest. */
-  model: string;
-  digest: string;
-  language: string;
-  valence: string;
-  valenceScore: number;
-  emotions: Record<string, number>;
-}
+export type { MoodAnalyzed } from './scorable.js';
 
 const nameOf = (model: MoodModel) => `${model.metadata.name}@${model.metadata.version}`;
-
-interface ChatEvent {
-  type: string;
-  author?: string;
-  by?: string;
-  text?: string;
-  target?: number;
-  at: number;
-}
 
 /**
  * The mood service: scores ad-hoc texts (mood.v1.analyze) and every new or
@@ -67,7 +46,7 @@ export async function startMoodService(deps: {
     buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256, 512],
     registers,
   });
-  const score = (model: MoodModel, texts: string[], source: 'api' | 'chat') => {
+  const score = (model: MoodModel, texts: string[], source: 'api' | 'chat' | 'diary') => {
     const end = latency.startTimer({ source });
     const results = model.score(texts);
     end();
@@ -77,7 +56,7 @@ export async function startMoodService(deps: {
 
   await jetstreamManager(nc).then((jsm) =>
     jsm.streams
-      .add({ name: moodStream, subjects: ['mood.analyzed.>'], retention: RetentionPolicy.Limits })
+      .add({ name: moodStream, subjects: [moodSubjects.all], retention: RetentionPolicy.Limits })
       .catch(() => undefined),
   );
   const js = jetstream(nc);
@@ -95,78 +74,65 @@ export async function startMoodService(deps: {
     log,
   );
   if (pinned) return { stop: async () => api.unsubscribe() };
-  const projection = await startProjection({
-    nc,
-    name: 'mood-analyzer',
-    actorType: 'room',
-    log,
-    async handleBatch(batch) {
-      const messages = batch.flatMap(({ event }) => {
-        const e = event.data as unknown as ChatEvent;
-        if (e.type === 'MessageSent')
-          return [
-            {
-              room: event.actorId,
-              seq: event.version,
-              version: event.version,
-              author: e.author!,
-              text: e.text!,
-              at: e.at,
-            },
-          ];
-        if (e.type === 'MessageEdited')
-          return [
-            {
-              room: event.actorId,
-              seq: e.target!,
-              version: event.version,
-              author: e.by!,
-              text: e.text!,
-              at: e.at,
-            },
-          ];
-        return [];
-      });
-      const inUse = router.inUse;
-      if (messages.length === 0 || !inUse) return;
-      const byModel = new Map<MoodModel, typeof messages>();
-      for (const m of messages) {
-        const model = router.modelFor(inUse, `${m.room}-${m.seq}`);
-        byModel.set(model, [...(byModel.get(model) ?? []), m]);
-      }
-      const analyzed = [...byModel].flatMap(([model, scored]) => {
-        const results = score(
-          model,
-          scored.map((m) => m.text),
-          'chat',
-        );
-        return scored.map((m, i) => ({
-          m,
-          event: {
-            type: 'MoodAnalyzed',
-            room: m.room,
-            seq: m.seq,
-            author: m.author,
-            at: m.at,
-            model: nameOf(model),
-            digest: model.digest,
-            ...results[i]!,
-          } satisfies MoodAnalyzed,
-        }));
-      });
-      await Promise.all(
-        analyzed.map(({ m, event }) =>
-          js.publish(moodSubjects.analyzedInRoom(m.room), JSON.stringify(event), {
-            msgID: `${m.room}-${m.version}`,
-          }),
-        ),
+  /** Scores items in one batch per model and publishes a MoodAnalyzed for each. */
+  const scoreAndPublish = async (items: Scorable[], source: 'chat' | 'diary') => {
+    const inUse = router.inUse;
+    if (items.length === 0 || !inUse) return;
+    const byModel = new Map<MoodModel, Scorable[]>();
+    for (const item of items) {
+      const model = router.modelFor(inUse, item.key);
+      byModel.set(model, [...(byModel.get(model) ?? []), item]);
+    }
+    const published: Promise<unknown>[] = [];
+    for (const [model, batch] of byModel) {
+      const results = score(
+        model,
+        batch.map((item) => item.text),
+        source,
       );
-    },
-  });
+      batch.forEach((item, i) => {
+        const analyzed: MoodAnalyzed = {
+          type: 'MoodAnalyzed',
+          author: item.author,
+          at: item.at,
+          model: nameOf(model),
+          digest: model.digest,
+          ...item.origin,
+          ...results[i]!,
+        };
+        published.push(js.publish(item.subject, JSON.stringify(analyzed), { msgID: item.msgId }));
+      });
+    }
+    await Promise.all(published);
+  };
+  const projections = await Promise.all([
+    startProjection({
+      nc,
+      name: 'mood-analyzer',
+      actorType: 'room',
+      log,
+      handleBatch: (batch) =>
+        scoreAndPublish(
+          batch.flatMap(({ event }) => scorableOfRoomEvent(event)),
+          'chat',
+        ),
+    }),
+    startProjection({
+      nc,
+      name: 'mood-diary-analyzer',
+      actorType: 'diary',
+      log,
+      handleBatch: (batch) =>
+        scoreAndPublish(
+          batch.flatMap(({ event }) => scorableOfDiaryEvent(event)),
+          'diary',
+        ),
+    }),
+  ]);
   return {
     async stop() {
       api.unsubscribe();
-      await projection.stop();
+      for (const projection of projections) await projection.stop();
     },
   };
 }

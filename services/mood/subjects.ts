@@ -6,5 +6,8 @@ export const moodSubjects = {
   analyzeWith: (model: string) => `mood.v1.models.${model}.analyze`,
   /** MoodAnalyzed events, per room: mood.analyzed.room.<room id>. */
   analyzedInRoom: (room: string) => `mood.analyzed.room.${room}`,
+  /** MoodAnalyzed events of diary entries, per user: mood.analyzed.diary.<user id>. */
+  analyzedInDiary: (user: string) => `mood.analyzed.diary.${user}`,
+  all: 'mood.analyzed.>',
 };
 export const moodStream = 'MOOD_ANALYZED';

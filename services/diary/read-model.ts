@@ -1,0 +1,74 @@
+import type { Collection, Db, Filter } from 'mongodb';
+import type { PublishedEvent } from '../actors/envelope.js';
+import { upsertIfNewer } from '../actors/projection.js';
+import type { DiaryEvent, EntryContent } from './diary-model.js';
+
+// The diary read model: entries to list and search, kept from diary events.
+// Deleted entries stay as tombstones, so a replayed older event cannot bring
+// one back; every write is conditional on the event's version.
+
+export interface EntryDoc extends EntryContent {
+  _id: string;
+  user: string;
+  at: number;
+  editedAt?: number;
+  deleted: boolean;
+  version: number;
+}
+
+export type Entry = Omit<EntryDoc, '_id' | 'deleted' | 'version'> & { id: string };
+
+export interface EntryQuery {
+  user: string;
+  /** Written at or after / before (ms since epoch). */
+  from?: number;
+  to?: number;
+  tag?: string;
+  /** Words the title or text contain (case-insensitive, each literally). */
+  text?: string;
+  limit: number;
+}
+
+const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+export class DiaryReadModel {
+  readonly entries: Collection<EntryDoc>;
+
+  constructor(db: Db) {
+    this.entries = db.collection('diary_entries');
+  }
+
+  async ensureIndexes(): Promise<void> {
+    await this.entries.createIndex({ user: 1, at: -1 }, { name: 'user_at' });
+  }
+
+  async applyBatch(published: PublishedEvent[]): Promise<void> {
+    for (const { actorId: user, version, data } of published) {
+      const event = data as unknown as DiaryEvent;
+      const { type: _, entry, at, ...fields } = event;
+      const newer = { _id: entry, version: { $lt: version } } as Filter<EntryDoc>;
+      if (event.type === 'EntryWritten')
+        await upsertIfNewer(this.entries, entry, version, { ...fields, user, at, deleted: false });
+      else if (event.type === 'EntryEdited')
+        await this.entries.updateOne(newer, { $set: { ...fields, editedAt: at, version } });
+      else await this.entries.updateOne(newer, { $set: { deleted: true, version } });
+    }
+  }
+
+  async list(query: EntryQuery): Promise<Entry[]> {
+    const filter: Filter<EntryDoc> = { user: query.user, deleted: false };
+    if (query.from !== undefined || query.to !== undefined)
+      filter.at = {
+        ...(query.from !== undefined ? { $gte: query.from } : {}),
+        ...(query.to !== undefined ? { $lt: query.to } : {}),
+      };
+    if (query.tag) filter.tags = query.tag;
+    const words = query.text?.split(/\s+/).filter(Boolean) ?? [];
+    if (words.length > 0)
+      filter.$and = words.map((word) => ({
+        $or: ['title', 'text'].map((field) => ({ [field]: { $regex: escapeRegex(word), $options: 'i' } })),
+      })) as Filter<EntryDoc>[];
+    const docs = await this.entries.find(filter).sort({ at: -1 }).limit(query.limit).toArray();
+    return docs.map(({ _id, deleted: _, version: __, ...entry }) => ({ id: _id, ...entry }));
+  }
+}

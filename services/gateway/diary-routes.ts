@@ -1,0 +1,95 @@
+import { Router, type Request, type RequestHandler } from 'express';
+import { createHash } from 'node:crypto';
+import { entryIdPattern } from '../diary/diary-model.js';
+import { diarySubjects } from '../diary/endpoints.js';
+import { ApiError, validationFailed } from '../kit/api-error.js';
+import { callRpc } from '../kit/rpc.js';
+import { actorCommand, commandIdFor, pick } from './chat-commands.js';
+import type { RouteDeps } from './routes.js';
+
+const contentFields = ['title', 'text', 'tags', 'mood'];
+
+/** An entry's id follows from its write command's id, so a retried write makes the same entry. */
+const entryIdOf = (commandId: string) =>
+  `e_${createHash('sha256').update(commandId).digest('base64url').slice(0, 22)}`;
+
+function entryParam(req: Request): string {
+  const entry = req.params.entry;
+  if (typeof entry !== 'string' || !entryIdPattern.test(entry))
+    throw new ApiError('not_found', 404, 'no such entry');
+  return entry;
+}
+
+/** An ISO date or date-time in the query, as ms since epoch. */
+function queryTime(req: Request, name: string): number | undefined {
+  const raw = req.query[name];
+  if (raw === undefined) return undefined;
+  const ms =
+    typeof raw === 'string' && /^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(raw)
+      ? Date.parse(raw)
+      : NaN;
+  if (Number.isNaN(ms))
+    throw validationFailed(`${name} must be an ISO date, e.g. 2026-11-22`, { field: name });
+  return ms;
+}
+
+function queryString(req: Request, name: string): string | undefined {
+  const raw = req.query[name];
+  if (raw === undefined) return undefined;
+  if (typeof raw !== 'string') throw validationFailed(`${name} must be given once, as text`, { field: name });
+  return raw;
+}
+
+/** The diary: each user's own entries (the diary actor's id is the user id). */
+export function diaryRoutes(
+  { nc, actors }: RouteDeps,
+  auth: RequestHandler,
+  me: (req: Request) => string,
+): Router {
+  const router = Router();
+  const diary = (req: Request) => ({ type: 'diary' as const, id: me(req), noun: 'entry' });
+
+  router.post('/diary/entries', auth, async (req, res) => {
+    const { clientId, ...content } = pick(req.body, [...contentFields, 'clientId']);
+    const commandId = commandIdFor(me(req), clientId);
+    const entry = entryIdOf(commandId);
+    const { version } = await actorCommand(
+      actors,
+      diary(req),
+      { type: 'write', entry, ...content },
+      commandId,
+    );
+    res.status(201).json({ id: entry, version });
+  });
+  router.patch('/diary/entries/:entry', auth, async (req, res) => {
+    const changes = pick(req.body, contentFields);
+    const entry = entryParam(req);
+    const { version } = await actorCommand(actors, diary(req), { type: 'edit', entry, ...changes });
+    res.json({ id: entry, version });
+  });
+  router.delete('/diary/entries/:entry', auth, async (req, res) => {
+    await actorCommand(actors, diary(req), { type: 'delete', entry: entryParam(req) });
+    res.status(204).end();
+  });
+  router.get('/diary/entries', auth, async (req, res) => {
+    const limit = queryString(req, 'limit');
+    if (limit !== undefined && !/^\d{1,4}$/.test(limit))
+      throw validationFailed('limit must be 1 to 200', { field: 'limit' });
+    const [from, to, tag, text] = [
+      queryTime(req, 'from'),
+      queryTime(req, 'to'),
+      queryString(req, 'tag'),
+      queryString(req, 'q'),
+    ];
+    const query = {
+      user: me(req),
+      ...(from !== undefined ? { from } : {}),
+      ...(to !== undefined ? { to } : {}),
+      ...(tag !== undefined ? { tag } : {}),
+      ...(text !== undefined ? { text } : {}),
+      ...(limit !== undefined ? { limit: Number(limit) } : {}),
+    };
+    res.json({ entries: await callRpc(nc, diarySubjects.list, query) });
+  });
+  return router;
+}
