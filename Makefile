@@ -54,6 +54,7 @@ bench: servers build
 	npx tsx bench/chat.bench.ts
 	npx tsx bench/operator.bench.ts
 	npx tsx bench/mood.bench.ts
+	node --max-old-space-size=4096 --import tsx bench/matching.bench.ts
 
 clean-cache:
 	rm -rf "$${METACHAT_CACHE_DIR:-$$HOME/.cache/metachat}"

@@ -10,6 +10,8 @@ export interface Platform {
   /** The chat service replicas. */
   chat: ServiceProcess[];
   mood?: ServiceProcess;
+  /** Diary, portrait and matching, when asked for. */
+  moodLayer?: ServiceProcess[];
   gateways: { process: ServiceProcess; url: string }[];
   jwtSecret: string;
   stop(): Promise<void>;
@@ -28,6 +30,8 @@ export async function startPlatform(servers: {
   chatReplicas?: number;
   /** Also run the mood service. */
   mood?: boolean;
+  /** Also run the diary, portrait and matching services (implies mood). */
+  moodLayer?: boolean;
   /** Extra settings for every service (e.g. short leases for failover tests). */
   env?: Record<string, string>;
 }): Promise<Platform> {
@@ -64,10 +68,18 @@ export async function startPlatform(servers: {
         ),
       ),
     ]);
-    const mood = servers.mood
-      ? await ready(startServiceProcess(entry('mood/main.ts'), { ...common, LOG_LEVEL: 'info' }))
-      : undefined;
-    for (const proc of [identity!, ...chat, ...(mood ? [mood] : [])])
+    const mood =
+      servers.mood || servers.moodLayer
+        ? await ready(startServiceProcess(entry('mood/main.ts'), { ...common, LOG_LEVEL: 'info' }))
+        : undefined;
+    const moodLayer = servers.moodLayer
+      ? await Promise.all(
+          ['diary', 'portrait', 'matching'].map((name) =>
+            ready(startServiceProcess(entry(`${name}/main.ts`), { ...common, LOG_LEVEL: 'info' })),
+          ),
+        )
+      : [];
+    for (const proc of [identity!, ...chat, ...(mood ? [mood] : []), ...moodLayer])
       await proc.waitForLog((l) => l.message === 'service started');
     const gateways = await Promise.all(
       Array.from({ length: servers.gateways ?? 1 }, async () => {
@@ -83,7 +95,15 @@ export async function startPlatform(servers: {
         return { process: proc, url: `http://127.0.0.1:${port as number}` };
       }),
     );
-    return { identity: identity!, chat, ...(mood ? { mood } : {}), gateways, jwtSecret, stop };
+    return {
+      identity: identity!,
+      chat,
+      ...(mood ? { mood } : {}),
+      ...(servers.moodLayer ? { moodLayer } : {}),
+      gateways,
+      jwtSecret,
+      stop,
+    };
   } catch (err) {
     await stop();
     throw err;

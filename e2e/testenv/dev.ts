@@ -24,6 +24,9 @@ const config = (() => {
         gatewayOps: setting.port('METACHAT_DEV_GATEWAY_OPS_PORT', { default: 19093 }),
         operatorOps: setting.port('METACHAT_DEV_OPERATOR_OPS_PORT', { default: 19094 }),
         moodOps: setting.port('METACHAT_DEV_MOOD_OPS_PORT', { default: 19095 }),
+        diaryOps: setting.port('METACHAT_DEV_DIARY_OPS_PORT', { default: 19096 }),
+        portraitOps: setting.port('METACHAT_DEV_PORTRAIT_OPS_PORT', { default: 19097 }),
+        matchingOps: setting.port('METACHAT_DEV_MATCHING_OPS_PORT', { default: 19098 }),
         dir: setting.string('METACHAT_DEV_DIR', { default: '.dev' }),
       },
       process.env,
@@ -83,6 +86,9 @@ try {
     startService('chat', 'services/chat/main.ts', config.chatOps, serviceEnv),
     startService('identity', 'services/identity/main.ts', config.identityOps, serviceEnv),
     startService('mood', 'services/mood/main.ts', config.moodOps, serviceEnv),
+    startService('diary', 'services/diary/main.ts', config.diaryOps, serviceEnv),
+    startService('portrait', 'services/portrait/main.ts', config.portraitOps, serviceEnv),
+    startService('matching', 'services/matching/main.ts', config.matchingOps, serviceEnv),
   ]);
   await startService('gateway', 'services/gateway/main.ts', config.gatewayOps, {
     ...serviceEnv,
@@ -115,7 +121,8 @@ console.log(`
   Redis            ${env.redis?.url}
 
   API (gateway)    http://127.0.0.1:${config.gateway}/api/v1   (OpenAPI: /api/v1/openapi.json, WebSocket: ws://127.0.0.1:${config.gateway}/ws)
-  services         chat, identity, gateway, operator, mood: logs in ${dir}/<service>.log, /readyz on ports ${config.chatOps}, ${config.identityOps}, ${config.gatewayOps}, ${config.operatorOps}, ${config.moodOps}
+  services         chat, identity, gateway, operator, mood, diary, portrait, matching: logs in ${dir}/<service>.log,
+                   /readyz on ports ${config.chatOps}, ${config.identityOps}, ${config.gatewayOps}, ${config.operatorOps}, ${config.moodOps}, ${config.diaryOps}, ${config.portraitOps}, ${config.matchingOps}
 
   In another shell: source ${resolve(dir, 'env')}
   Ctrl-C stops everything.`);

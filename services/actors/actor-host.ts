@@ -9,7 +9,7 @@ import { SnapshotWriter } from './snapshot-writer.js';
 import { PartitionLeases } from './leases.js';
 import { createActorMetrics } from './metrics.js';
 import { PartitionWorker, type RuntimeSettings } from './partition-worker.js';
-import { ensureStreams, leaseKv } from './topology.js';
+import { defaultDuplicateWindowMs, ensureStreams, leaseKv } from './topology.js';
 import type { AnyActorType } from './types.js';
 
 export interface HostOptions {
@@ -25,7 +25,7 @@ export interface HostOptions {
 export const defaultHostOptions: Omit<HostOptions, 'replicaId'> = {
   partitions: 16,
   leaseTtlMs: 10_000,
-  duplicateWindowMs: 120_000,
+  duplicateWindowMs: defaultDuplicateWindowMs,
   settings: {
     batchMax: 256,
     recentLimit: 2_000,

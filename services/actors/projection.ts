@@ -3,7 +3,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { MongoServerError, type Collection, type Document } from 'mongodb';
 import type { Logger } from '../kit/log.js';
 import type { PublishedEvent } from './envelope.js';
-import { streams, subjects } from './topology.js';
+import { defaultDuplicateWindowMs, ensureStreams, streams, subjects } from './topology.js';
 
 export interface ProjectedEvent {
   event: PublishedEvent;
@@ -43,8 +43,13 @@ export interface Projection {
  * keeps failing, its events are tried one by one and those that still fail
  * are parked, so one bad event cannot stop the read model.
  */
-export function startProjection(options: ProjectionOptions): Promise<Projection> {
+export async function startProjection(options: ProjectionOptions): Promise<Projection> {
   const { actorType } = options;
+  // A projection may start before any service hosting its actors has made their streams.
+  const jsm = await jetstreamManager(options.nc);
+  await jsm.streams
+    .info(streams.events(actorType))
+    .catch(() => ensureStreams(jsm, actorType, { duplicateWindowMs: defaultDuplicateWindowMs }));
   return consumeDurably<PublishedEvent>({
     ...options,
     stream: streams.events(actorType),

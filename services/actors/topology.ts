@@ -34,6 +34,8 @@ export interface TopologyOptions {
 
 const ns = (ms: number) => ms * 1_000_000;
 
+export const defaultDuplicateWindowMs = 120_000;
+
 /** Creates (or updates) the streams an actor type needs. Idempotent. */
 export async function ensureStreams(
   jsm: JetStreamManager,

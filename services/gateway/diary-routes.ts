@@ -5,6 +5,7 @@ import { diarySubjects } from '../diary/endpoints.js';
 import { ApiError, validationFailed } from '../kit/api-error.js';
 import { callRpc } from '../kit/rpc.js';
 import { actorCommand, commandIdFor, pick } from './chat-commands.js';
+import { queryText } from './query.js';
 import type { RouteDeps } from './routes.js';
 
 const contentFields = ['title', 'text', 'tags', 'mood'];
@@ -31,13 +32,6 @@ function queryTime(req: Request, name: string): number | undefined {
   if (Number.isNaN(ms))
     throw validationFailed(`${name} must be an ISO date, e.g. 2026-11-22`, { field: name });
   return ms;
-}
-
-function queryString(req: Request, name: string): string | undefined {
-  const raw = req.query[name];
-  if (raw === undefined) return undefined;
-  if (typeof raw !== 'string') throw validationFailed(`${name} must be given once, as text`, { field: name });
-  return raw;
 }
 
 /** The diary: each user's own entries (the diary actor's id is the user id). */
@@ -72,14 +66,14 @@ export function diaryRoutes(
     res.status(204).end();
   });
   router.get('/diary/entries', auth, async (req, res) => {
-    const limit = queryString(req, 'limit');
+    const limit = queryText(req, 'limit');
     if (limit !== undefined && !/^\d{1,4}$/.test(limit))
       throw validationFailed('limit must be 1 to 200', { field: 'limit' });
     const [from, to, tag, text] = [
       queryTime(req, 'from'),
       queryTime(req, 'to'),
-      queryString(req, 'tag'),
-      queryString(req, 'q'),
+      queryText(req, 'tag'),
+      queryText(req, 'q'),
     ];
     const query = {
       user: me(req),

@@ -6,7 +6,10 @@ import { apiRoutes, type RouteDeps } from './routes.js';
 /** Every (METHOD, /path) the router serves, with :params written as OpenAPI {params}. */
 function servedRoutes(router: Router): string[] {
   const routes: string[] = [];
-  for (const layer of router.stack as { route?: { path: string; methods: Record<string, boolean> } }[]) {
+  type Layer = { route?: { path: string; methods: Record<string, boolean> }; handle?: { stack?: Layer[] } };
+  const layers = (stack: Layer[]): Layer[] =>
+    stack.flatMap((layer) => (layer.handle?.stack ? layers(layer.handle.stack) : [layer]));
+  for (const layer of layers(router.stack as Layer[])) {
     if (!layer.route) continue;
     const path = layer.route.path.replace(/:(\w+)/g, '{$1}');
     for (const method of Object.keys(layer.route.methods)) routes.push(`${method.toUpperCase()} ${path}`);

@@ -30,6 +30,30 @@ const emoji = { name: 'emoji', in: 'path', required: true, schema: { type: 'stri
 const user = { name: 'user', in: 'path', required: true, schema: { type: 'string' } };
 const cursor = (name: string) => ({ name, in: 'query', schema: { type: 'integer', minimum: 0 } });
 const secured = { security: [{ bearer: [] }] };
+const entry = {
+  name: 'entry',
+  in: 'path',
+  required: true,
+  schema: { type: 'string', pattern: '^e_[A-Za-z0-9_-]{1,64}$' },
+};
+const query = (name: string, schema: object, description?: string) => ({
+  name,
+  in: 'query',
+  schema,
+  ...(description ? { description } : {}),
+});
+const entryContent = {
+  title: { type: 'string', maxLength: 200 },
+  text: { type: 'string', maxLength: 20000 },
+  tags: { type: 'array', maxItems: 20, items: { type: 'string', pattern: '^[\\p{L}\\p{N}_-]{1,40}$' } },
+  mood: {
+    type: ['integer', 'null'],
+    minimum: -2,
+    maximum: 2,
+    description: 'self-reported, -2 (very bad) to 2 (very good)',
+  },
+};
+const forbidden = { '403': { description: 'forbidden', ...json(error) } };
 const seqReply = { type: 'object', properties: { seq: { type: 'integer' } } };
 
 export const openApiDocument = {
@@ -114,6 +138,87 @@ export const openApiDocument = {
           [],
         ),
         responses: ok('The model and one result per text, in order'),
+      },
+    },
+    '/diary/entries': {
+      get: {
+        ...secured,
+        parameters: [
+          query('from', { type: 'string', format: 'date' }, 'written at or after (ISO date or date-time)'),
+          query('to', { type: 'string', format: 'date' }, 'written before'),
+          query('tag', { type: 'string' }),
+          query('q', { type: 'string', maxLength: 200 }, 'words the title or text contain'),
+          query('limit', { type: 'integer', minimum: 1, maximum: 200 }),
+        ],
+        summary: 'My diary entries, newest first, by date range, tag and text',
+        responses: ok('Entries'),
+      },
+      post: {
+        ...secured,
+        summary: 'Write a diary entry; a retry with the same clientId makes it once',
+        requestBody: body(
+          { ...entryContent, clientId: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}$' } },
+          ['text'],
+        ),
+        responses: created('The entry id'),
+      },
+    },
+    '/diary/entries/{entry}': {
+      patch: {
+        ...secured,
+        parameters: [entry],
+        summary: 'Edit an entry (the fields given)',
+        requestBody: body(entryContent),
+        responses: ok('Edited'),
+      },
+      delete: {
+        ...secured,
+        parameters: [entry],
+        summary: 'Delete an entry',
+        responses: { '204': { description: 'Deleted' }, ...errors },
+      },
+    },
+    '/me/portrait': {
+      get: {
+        ...secured,
+        summary: 'My mood portrait: valence mean, volatility, emotion distribution, interests',
+        responses: ok('The portrait'),
+      },
+    },
+    '/me/portrait/timeline': {
+      get: {
+        ...secured,
+        parameters: [
+          query('period', { type: 'string', enum: ['day', 'week', 'month'] }),
+          query('from', { type: 'string', format: 'date' }),
+          query('to', { type: 'string', format: 'date' }),
+        ],
+        summary: 'My mood per day, week or month, for a chart',
+        responses: ok('Points in time order'),
+      },
+    },
+    '/me/matching': {
+      put: {
+        ...secured,
+        summary: 'Opt in to (or out of) matching; nobody is matched who did not opt in',
+        requestBody: body({ optIn: { type: 'boolean' } }, ['optIn']),
+        responses: ok('The opt-in'),
+      },
+    },
+    '/me/matches': {
+      get: {
+        ...secured,
+        parameters: [query('limit', { type: 'integer', minimum: 1, maximum: 50 })],
+        summary: 'Opted-in people most like me, with the reasons',
+        responses: { ...ok('Matches'), ...forbidden },
+      },
+    },
+    '/me/recommendations': {
+      get: {
+        ...secured,
+        parameters: [query('limit', { type: 'integer', minimum: 1, maximum: 50 })],
+        summary: 'Public rooms that people like me feel good in, with the reasons',
+        responses: ok('Rooms'),
       },
     },
     '/rooms': {

@@ -9,6 +9,7 @@ import { ApiError, validationFailed } from '../kit/api-error.js';
 import { callRpc } from '../kit/rpc.js';
 import { analyzeSubjectOf } from '../mood/analyze.js';
 import { diaryRoutes } from './diary-routes.js';
+import { meRoutes } from './me-routes.js';
 import { commandIdFor, directRoomId, newRoomId, parseSeq, pick, roomCommand } from './chat-commands.js';
 
 export interface RouteDeps {
@@ -165,6 +166,7 @@ export function apiRoutes({ nc, actors, verifier }: RouteDeps): Router {
     );
   });
   router.use(diaryRoutes({ nc, actors, verifier }, auth, me));
+  router.use(meRoutes({ nc, actors, verifier }, auth, me));
   for (const [method, on] of [
     ['put', true],
     ['delete', false],

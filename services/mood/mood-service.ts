@@ -3,13 +3,22 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { Histogram, type Registry } from 'prom-client';
 import type { MoodModel } from '../../models/mood/model.js';
 import { ApiError } from '../kit/api-error.js';
-import { startProjection } from '../actors/projection.js';
+import type { PublishedEvent } from '../actors/envelope.js';
+import { startProjection, type ProjectedEvent } from '../actors/projection.js';
 import type { Logger } from '../kit/log.js';
 import { serveRpc } from '../kit/rpc.js';
 import type { StartedService } from '../kit/service.js';
 import { parseAnalyzeRequest } from './analyze.js';
 import type { ModelRouter } from './model-router.js';
-import { scorableOfDiaryEvent, scorableOfRoomEvent, type MoodAnalyzed, type Scorable } from './scorable.js';
+import {
+  retractionOfDiaryEvent,
+  retractionOfRoomEvent,
+  scorableOfDiaryEvent,
+  scorableOfRoomEvent,
+  type MoodAnalyzed,
+  type Retraction,
+  type Scorable,
+} from './scorable.js';
 import { moodStream, moodSubjects } from './subjects.js';
 
 export type { MoodAnalyzed } from './scorable.js';
@@ -105,28 +114,36 @@ export async function startMoodService(deps: {
     }
     await Promise.all(published);
   };
+  const handle = async (
+    batch: ProjectedEvent[],
+    scorable: (e: PublishedEvent) => Scorable[],
+    retractions: (e: PublishedEvent) => Retraction[],
+    source: 'chat' | 'diary',
+  ) => {
+    await scoreAndPublish(
+      batch.flatMap(({ event }) => scorable(event)),
+      source,
+    );
+    await Promise.all(
+      batch
+        .flatMap(({ event }) => retractions(event))
+        .map((r) => js.publish(r.subject, JSON.stringify(r.event), { msgID: r.msgId })),
+    );
+  };
   const projections = await Promise.all([
     startProjection({
       nc,
       name: 'mood-analyzer',
       actorType: 'room',
       log,
-      handleBatch: (batch) =>
-        scoreAndPublish(
-          batch.flatMap(({ event }) => scorableOfRoomEvent(event)),
-          'chat',
-        ),
+      handleBatch: (batch) => handle(batch, scorableOfRoomEvent, retractionOfRoomEvent, 'chat'),
     }),
     startProjection({
       nc,
       name: 'mood-diary-analyzer',
       actorType: 'diary',
       log,
-      handleBatch: (batch) =>
-        scoreAndPublish(
-          batch.flatMap(({ event }) => scorableOfDiaryEvent(event)),
-          'diary',
-        ),
+      handleBatch: (batch) => handle(batch, scorableOfDiaryEvent, retractionOfDiaryEvent, 'diary'),
     }),
   ]);
   return {

@@ -21,6 +21,15 @@ export type MoodAnalyzed = {
 } & MoodOrigin &
   MoodResult;
 
+/** A scored item is gone (a deleted message or entry): portraits take its score out. */
+export type MoodRetracted = { type: 'MoodRetracted'; at: number } & MoodOrigin;
+
+export interface Retraction {
+  event: MoodRetracted;
+  subject: string;
+  msgId: string;
+}
+
 export interface Scorable {
   text: string;
   author: string;
@@ -63,6 +72,32 @@ export function scorableOfRoomEvent({ actorId: room, version, data }: PublishedE
   ];
 }
 
+/** Deleted messages of room events. */
+export function retractionOfRoomEvent({ actorId: room, version, data }: PublishedEvent): Retraction[] {
+  const e = data as unknown as TextEvent;
+  if (e.type !== 'MessageDeleted' || typeof e.target !== 'number') return [];
+  return [
+    {
+      event: { type: 'MoodRetracted', at: e.at, source: 'chat', room, seq: e.target },
+      subject: moodSubjects.analyzedInRoom(room),
+      msgId: `${room}-${version}`,
+    },
+  ];
+}
+
+/** Deleted entries of diary events. */
+export function retractionOfDiaryEvent({ actorId: user, version, data }: PublishedEvent): Retraction[] {
+  const e = data as unknown as TextEvent;
+  if (e.type !== 'EntryDeleted' || typeof e.entry !== 'string') return [];
+  return [
+    {
+      event: { type: 'MoodRetracted', at: e.at, source: 'diary', entry: e.entry },
+      subject: moodSubjects.analyzedInDiary(user),
+      msgId: `diary-${user}-${version}`,
+    },
+  ];
+}
+
 /** Written entries, and edited ones whose text changed, of diary events (the diary's id is its user). */
 export function scorableOfDiaryEvent({ actorId: user, version, data }: PublishedEvent): Scorable[] {
   const e = data as unknown as TextEvent;
@@ -78,4 +113,20 @@ export function scorableOfDiaryEvent({ actorId: user, version, data }: Published
       msgId: `diary-${user}-${version}`,
     },
   ];
+}
+
+/** Whether a value read from the stream is a MoodAnalyzed or MoodRetracted this code can use. */
+export function isMoodEvent(value: unknown): value is MoodAnalyzed | MoodRetracted {
+  const e = value as Partial<MoodAnalyzed & { room: unknown; seq: unknown; entry: unknown }> | null;
+  if (!e || typeof e.at !== 'number') return false;
+  const origin =
+    e.source === 'chat'
+      ? typeof e.room === 'string' && typeof e.seq === 'number'
+      : e.source === 'diary' && typeof e.entry === 'string';
+  if (!origin) return false;
+  if ((e.type as string) === 'MoodRetracted') return true;
+  if (e.type !== 'MoodAnalyzed' || typeof e.author !== 'string') return false;
+  if (typeof e.valenceScore !== 'number' || typeof e.emotions !== 'object' || e.emotions === null)
+    return false;
+  return Object.values(e.emotions).every((p) => typeof p === 'number');
 }

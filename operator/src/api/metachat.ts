@@ -2,7 +2,15 @@ import type { FromSchema } from 'json-schema-to-ts';
 import { autoscalingSchema, resourcesSchema, secretKeyRefSchema } from './common.js';
 
 /** The services a MetaChat platform runs; each gets a Deployment and a Service. */
-export const platformServices = ['gateway', 'identity', 'chat', 'mood'] as const;
+export const platformServices = [
+  'gateway',
+  'identity',
+  'chat',
+  'mood',
+  'diary',
+  'portrait',
+  'matching',
+] as const;
 export type PlatformService = (typeof platformServices)[number];
 
 const serviceSchema = {
@@ -71,6 +79,9 @@ export const metaChatSpecSchema = {
         identity: serviceSchema,
         chat: serviceSchema,
         mood: serviceSchema,
+        diary: serviceSchema,
+        portrait: serviceSchema,
+        matching: serviceSchema,
       },
       additionalProperties: false,
       default: {},

@@ -30,6 +30,12 @@ describe('MetaChat plan', () => {
       'Service/prod-chat',
       'Deployment/prod-mood',
       'Service/prod-mood',
+      'Deployment/prod-diary',
+      'Service/prod-diary',
+      'Deployment/prod-portrait',
+      'Service/prod-portrait',
+      'Deployment/prod-matching',
+      'Service/prod-matching',
     ]);
   });
 

@@ -1,0 +1,212 @@
+import { expect } from 'chai';
+import { WebSocket } from 'ws';
+import { MetaChat } from '../../services/sdk/index.js';
+import type { Portrait, TimelinePoint } from '../../services/portrait/portrait-store.js';
+import type { Match } from '../../services/matching/matching-service.js';
+import { statusOf } from '../sdk-failure.js';
+import { startPlatform, type Platform } from '../platform.js';
+import { eventually } from '../testenv/eventually.js';
+import { startTestEnv, type TestEnv } from '../testenv/index.js';
+import { server } from '../testenv/root-hooks.js';
+
+interface Entry {
+  id: string;
+  title: string;
+  text: string;
+  tags: string[];
+  mood: number | null;
+  at: number;
+}
+
+const happyHikes = [
+  'What a wonderful hike today, I love the mountains and feel so happy!',
+  'Great morning on the trail, the view was beautiful and I am grateful.',
+  'Such a joyful walk by the lake, I feel amazing and full of energy.',
+];
+const sadNights = [
+  'I feel so lonely and sad tonight, everything is hopeless.',
+  'Terrible day at work, I am exhausted and miserable.',
+  'I am afraid and anxious about tomorrow, I cannot sleep.',
+];
+
+describe('diary, portraits and matching end to end (services as processes; real NATS, FerretDB, Redis)', function () {
+  this.timeout(180_000);
+  let platform: Platform;
+  let nats: TestEnv;
+  const users: Record<string, MetaChat> = {};
+  const ids: Record<string, string> = {};
+
+  const write = (who: string, text: string, tags: string[], extra: object = {}) =>
+    users[who]!.api<{ id: string }>('POST', '/diary/entries', { text, tags, ...extra });
+  const entries = (who: string, query = '') =>
+    users[who]!.api<{ entries: Entry[] }>('GET', `/diary/entries${query}`).then((r) => r.entries);
+  const portrait = (who: string) => users[who]!.api<Portrait>('GET', '/me/portrait');
+
+  before(async () => {
+    // A NATS of its own: the shared one holds every earlier suite's chat
+    // messages, which a mood layer started there would first work through.
+    nats = await startTestEnv({ servers: ['nats'] });
+    platform = await startPlatform({
+      natsUrl: nats.nats!.url,
+      mongoUrl: server('mongo').url,
+      redisUrl: server('redis').url,
+      database: `e2e_portraits_${Date.now().toString(36)}`,
+      moodLayer: true,
+    });
+    for (const name of ['ann', 'bob', 'cat', 'dan']) {
+      users[name] = new MetaChat({ baseUrl: platform.gateways[0]!.url, WebSocket: WebSocket as never });
+      ids[name] = (await users[name].register(`${name}-portrait@example.com`, name, `${name}-password`)).id;
+    }
+  });
+  after(async () => {
+    await platform?.stop();
+    await nats?.stop();
+  });
+
+  it('keeps a diary: write, list by date and tag, search text literally, edit, delete', async () => {
+    const first = await write('ann', 'Climbed the north ridge (finally) at dawn.', ['Hiking', 'mountains'], {
+      title: 'Ridge',
+      mood: 2,
+    });
+    const second = await write('ann', 'Quiet evening with a book.', ['reading']);
+    const listed = await eventually('both entries listed', async () => {
+      const list = await entries('ann');
+      return list.length === 2 ? list : undefined;
+    });
+    expect(listed.map((e) => e.id)).to.deep.equal([second.id, first.id]); // newest first
+    expect(listed[1]).to.deep.include({ title: 'Ridge', tags: ['hiking', 'mountains'], mood: 2 });
+
+    expect((await entries('ann', '?tag=hiking')).map((e) => e.id)).to.deep.equal([first.id]);
+    expect((await entries('ann', '?q=RIDGE%20dawn')).map((e) => e.id)).to.deep.equal([first.id]);
+    expect(await entries('ann', '?q=.*')).to.deep.equal([]); // regex metacharacters are literal
+    expect((await entries('ann', '?q=(finally)')).map((e) => e.id)).to.deep.equal([first.id]);
+    const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+    expect(await entries('ann', `?from=${tomorrow}`)).to.deep.equal([]);
+    expect(await entries('ann', `?to=${tomorrow}`)).to.have.length(2);
+    expect(await entries('bob')).to.deep.equal([]); // a diary is its owner's only
+
+    await users.ann!.api('PATCH', `/diary/entries/${second.id}`, { text: 'Quiet evening with a novel.' });
+    await eventually('the edit to show', async () =>
+      (await entries('ann', '?q=novel')).some((e) => e.id === second.id),
+    );
+    await users.ann!.api('DELETE', `/diary/entries/${second.id}`);
+    await eventually('the deleted entry to go', async () => (await entries('ann')).length === 1);
+    expect(await statusOf(users.ann!.api('PATCH', `/diary/entries/${second.id}`, { text: 'x' }))).to.equal(
+      404,
+    );
+    expect(await statusOf(users.bob!.api('DELETE', `/diary/entries/${first.id}`))).to.equal(404);
+  });
+
+  it('answers bad diary input with a 4xx in the error format', async () => {
+    const bad: unknown[] = [
+      {},
+      { text: '' },
+      { text: 'x'.repeat(20_001) },
+      { text: { $gt: '' } },
+      { text: 'ok', tags: ['no spaces allowed'] },
+      { text: 'ok', tags: 'hiking' },
+      { text: 'ok', mood: 5 },
+      { text: 'ok', extra: true },
+      { text: 'ok', clientId: '../../etc' },
+    ];
+    for (const body of bad)
+      expect(
+        await statusOf(users.ann!.api('POST', '/diary/entries', body)),
+        JSON.stringify(body).slice(0, 60),
+      ).to.be.within(400, 413);
+    for (const query of [
+      '?from=yesterday',
+      '?limit=0',
+      '?limit=abc',
+      '?tag=a%20b',
+      `?q=${'x'.repeat(201)}`,
+      '?tag=a&tag=b',
+    ])
+      expect(await statusOf(entries('ann', query)), query).to.equal(400);
+    expect(await statusOf(users.ann!.api('PATCH', '/diary/entries/not-an-id', { text: 'x' }))).to.equal(404);
+    expect(await statusOf(users.ann!.api('PATCH', '/diary/entries/e_abc', {}))).to.equal(400);
+  });
+
+  it('updates a portrait within seconds of diary entries and chat messages', async () => {
+    for (const text of happyHikes) await write('ann', text, ['hiking', 'outdoors']);
+    const room = (await users.ann!.createRoom('Ann and friends')).id;
+    await users.ann!.send(room, 'I am so happy to see you all, this is wonderful!');
+    const p = await eventually(
+      // The ridge entry, three hikes and the message; the entry deleted above was taken out again.
+      "ann's portrait to count 5 items",
+      async () => {
+        const now = await portrait('ann');
+        return now.mood.count === 5 ? now : undefined;
+      },
+      20_000,
+    );
+    expect(p.mood.valenceMean).to.be.above(0.3);
+    expect(p.mood.emotions.joy).to.be.above(p.mood.emotions.sadness!);
+    expect(p.interests.tags.map((t) => t.tag)).to.include.members(['hiking', 'outdoors']);
+    expect(p.interests.rooms.map((r) => r.room)).to.deep.equal([room]);
+    const { points } = await users.ann!.api<{ points: TimelinePoint[] }>(
+      'GET',
+      '/me/portrait/timeline?period=day',
+    );
+    expect(points).to.have.length(1);
+    expect(points[0]).to.deep.include({ start: new Date().toISOString().slice(0, 10), count: 5 });
+    const weeks = await users.ann!.api<{ points: TimelinePoint[] }>(
+      'GET',
+      '/me/portrait/timeline?period=week',
+    );
+    expect(weeks.points[0]!.count).to.equal(5);
+    expect(await statusOf(users.ann!.api('GET', '/me/portrait/timeline?period=year'))).to.equal(400);
+  });
+
+  it('matches similar people who opted in, explains why, and never shows those who did not', async () => {
+    for (const text of happyHikes) await write('bob', text, ['hiking', 'travel']);
+    for (const text of happyHikes) await write('dan', text, ['hiking', 'outdoors']);
+    for (const text of sadNights) await write('cat', text, ['work', 'sleep']);
+    await eventually(
+      'every portrait to count its entries',
+      async () => {
+        const counts = await Promise.all(
+          ['bob', 'cat', 'dan'].map(async (who) => (await portrait(who)).mood.count),
+        );
+        return counts.every((n) => n === 3);
+      },
+      20_000,
+    );
+    expect(await statusOf(users.ann!.api('GET', '/me/matches'))).to.equal(403); // not opted in yet
+    for (const who of ['ann', 'bob', 'cat']) await users[who]!.api('PUT', '/me/matching', { optIn: true });
+    expect(await statusOf(users.ann!.api('PUT', '/me/matching', { optIn: 'yes' }))).to.equal(400);
+
+    const { matches } = await users.ann!.api<{ matches: Match[] }>('GET', '/me/matches');
+    expect(matches.map((m) => m.user)).to.deep.equal([ids.bob, ids.cat]);
+    expect(matches[0]!.similarity).to.be.above(matches[1]!.similarity);
+    expect(matches[0]!.reasons.map((r) => r.text)).to.include('shared interests: hiking');
+    expect(matches[0]!.reasons.some((r) => r.kind === 'mood')).to.equal(true);
+    expect(matches.map((m) => m.user)).to.not.include(ids.dan); // the closest of all, but never asked
+
+    await users.bob!.api('PUT', '/me/matching', { optIn: false });
+    const after = await users.ann!.api<{ matches: Match[] }>('GET', '/me/matches');
+    expect(after.matches.map((m) => m.user)).to.deep.equal([ids.cat]);
+    await users.bob!.api('PUT', '/me/matching', { optIn: true });
+  });
+
+  it('recommends public rooms that similar people feel good in, with the reason', async () => {
+    const trail = (await users.bob!.createRoom('Trailheads', { visibility: 'public' })).id;
+    const secret = (await users.bob!.createRoom('Bob private', { visibility: 'private' })).id;
+    await users.bob!.send(trail, 'This group is wonderful, I love planning hikes with you!');
+    await users.bob!.send(secret, 'I love this quiet place, so happy here.');
+    const { rooms } = await eventually(
+      'a recommendation of the public room',
+      async () => {
+        const r = await users.ann!.api<{
+          rooms: { room: string; name: string; reasons: { text: string }[] }[];
+        }>('GET', '/me/recommendations');
+        return r.rooms.some((x) => x.room === trail) ? r : undefined;
+      },
+      20_000,
+    );
+    expect(rooms.map((r) => r.room)).to.not.include(secret);
+    const recommended = rooms.find((r) => r.room === trail)!;
+    expect(recommended.name).to.equal('Trailheads');
+    expect(recommended.reasons[0]!.text).to.match(/1 person with a mood pattern like yours feel good here/);
+  });
+});
