@@ -21,7 +21,7 @@ export interface Platform {
  * The MetaChat services as real processes on the test environment's
  * servers: identity, chat and `gateways` gateway replicas.
  */
-export async function startPlatform(servers: {
+export interface PlatformOptions {
   natsUrl: string;
   mongoUrl: string;
   redisUrl: string;
@@ -34,7 +34,9 @@ export async function startPlatform(servers: {
   moodLayer?: boolean;
   /** Extra settings for every service (e.g. short leases for failover tests). */
   env?: Record<string, string>;
-}): Promise<Platform> {
+}
+
+export async function startPlatform(servers: PlatformOptions): Promise<Platform> {
   const jwtSecret = randomBytes(32).toString('hex');
   const common = {
     NATS_URL: servers.natsUrl,
@@ -44,6 +46,8 @@ export async function startPlatform(servers: {
     JWT_SECRET: jwtSecret,
     ACTOR_PARTITIONS: '8',
     LOG_LEVEL: 'warn',
+    // Load tests send thousands of requests as a few users; the rate-limit test sets its own.
+    RATE_LIMITS: 'off',
     ...servers.env,
   };
   const started: ServiceProcess[] = [];

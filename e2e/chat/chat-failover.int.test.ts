@@ -1,9 +1,9 @@
 import { expect } from 'chai';
 import { WebSocket } from 'ws';
 import { MetaChat, type RoomEvent } from '../../services/sdk/index.js';
-import { startPlatform, type Platform } from '../platform.js';
+import type { Platform } from '../platform.js';
+import { startTestPlatform } from '../test-platform.js';
 import { eventually } from '../testenv/eventually.js';
-import { server } from '../testenv/root-hooks.js';
 
 const rooms = 4;
 const senders = 10;
@@ -14,11 +14,7 @@ describe('chat under a replica crash (SIGKILL during a 5,000-message load)', fun
   let platform: Platform;
 
   before(async () => {
-    platform = await startPlatform({
-      natsUrl: server('nats').url,
-      mongoUrl: server('mongo').url,
-      redisUrl: server('redis').url,
-      database: `e2e_failover_${Date.now().toString(36)}`,
+    platform = await startTestPlatform('failover', {
       gateways: 2,
       chatReplicas: 2,
       env: { ACTOR_LEASE_TTL: '2s', ACTOR_ACK_WAIT: '3s' },

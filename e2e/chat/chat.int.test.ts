@@ -4,9 +4,9 @@ import { request } from 'node:http';
 import { WebSocket } from 'ws';
 import { MetaChat, type RoomEvent } from '../../services/sdk/index.js';
 import { failure } from '../sdk-failure.js';
-import { startPlatform, type Platform } from '../platform.js';
+import type { Platform } from '../platform.js';
+import { startTestPlatform } from '../test-platform.js';
 import { eventually } from '../testenv/eventually.js';
-import { server } from '../testenv/root-hooks.js';
 
 async function take(
   stream: AsyncIterable<RoomEvent>,
@@ -58,11 +58,7 @@ describe('chat end to end (identity, chat and two gateways as processes; real NA
   let room: string;
 
   before(async () => {
-    platform = await startPlatform({
-      natsUrl: server('nats').url,
-      mongoUrl: server('mongo').url,
-      redisUrl: server('redis').url,
-      database: `e2e_chat_${Date.now().toString(36)}`,
+    platform = await startTestPlatform('chat', {
       gateways: 2,
     });
     const [a, b] = platform.gateways.map((g) => g.url);

@@ -6,7 +6,8 @@ import { MetaChat } from '../../services/sdk/index.js';
 import type { MoodAnalyzed } from '../../services/mood/mood-service.js';
 import { moodStream, moodSubjects } from '../../services/mood/subjects.js';
 import { statusOf } from '../sdk-failure.js';
-import { startPlatform, type Platform } from '../platform.js';
+import type { Platform } from '../platform.js';
+import { startTestPlatform } from '../test-platform.js';
 import { server } from '../testenv/root-hooks.js';
 
 describe('mood service end to end (a process with the committed model; real NATS, FerretDB, Redis)', function () {
@@ -16,11 +17,7 @@ describe('mood service end to end (a process with the committed model; real NATS
   let ann: MetaChat;
 
   before(async () => {
-    platform = await startPlatform({
-      natsUrl: server('nats').url,
-      mongoUrl: server('mongo').url,
-      redisUrl: server('redis').url,
-      database: `e2e_mood_${Date.now().toString(36)}`,
+    platform = await startTestPlatform('mood', {
       mood: true,
     });
     nc = await connect({ servers: server('nats').url });

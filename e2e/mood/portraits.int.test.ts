@@ -4,10 +4,10 @@ import { MetaChat } from '../../services/sdk/index.js';
 import type { Portrait, TimelinePoint } from '../../services/portrait/portrait-store.js';
 import type { Match } from '../../services/matching/matching-service.js';
 import { statusOf } from '../sdk-failure.js';
-import { startPlatform, type Platform } from '../platform.js';
+import type { Platform } from '../platform.js';
+import { startTestPlatform } from '../test-platform.js';
 import { eventually } from '../testenv/eventually.js';
 import { startTestEnv, type TestEnv } from '../testenv/index.js';
-import { server } from '../testenv/root-hooks.js';
 
 interface Entry {
   id: string;
@@ -46,11 +46,8 @@ describe('diary, portraits and matching end to end (services as processes; real 
     // A NATS of its own: the shared one holds every earlier suite's chat
     // messages, which a mood layer started there would first work through.
     nats = await startTestEnv({ servers: ['nats'] });
-    platform = await startPlatform({
+    platform = await startTestPlatform('portraits', {
       natsUrl: nats.nats!.url,
-      mongoUrl: server('mongo').url,
-      redisUrl: server('redis').url,
-      database: `e2e_portraits_${Date.now().toString(36)}`,
       moodLayer: true,
     });
     for (const name of ['ann', 'bob', 'cat', 'dan']) {

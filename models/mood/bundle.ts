@@ -20,6 +20,8 @@ export interface ModelMetadata {
   languages: string[];
   labels: string[];
   evaluation: unknown;
+  /** Words of the bag-of-words input, in column order (models with word vectors). */
+  vocabulary?: string[];
 }
 
 export class InvalidBundle extends Error {
@@ -89,6 +91,8 @@ export function metadataOf(bundle: ModelBundle): ModelMetadata {
     throw new InvalidBundle('metadata.json needs name, version and featureCount');
   if (!strings(m.languages) || !strings(m.labels))
     throw new InvalidBundle('metadata.json needs languages and labels (lists of strings)');
+  if (m.vocabulary !== undefined && !strings(m.vocabulary))
+    throw new InvalidBundle('metadata.json vocabulary must be a list of words');
   return m as ModelMetadata;
 }
 

@@ -1,7 +1,7 @@
 // The labelled English sentences the model trains and is tested on, all from
 // packages: the `sentiment` npm package's test fixtures (UCI "Sentiment
 // Labelled Sentences": Amazon, IMDb, Yelp; 1,000 each) and the Pang & Lee
-// sentence polarity corpus in Debian's python3-pattern (4,000). See DATA.md
+// sentence polarity corpus and 2,000 whole reviews (training only) in Debian's python3-pattern. See DATA.md
 // for licences; the Pang & Lee data is used at build time only, never committed.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
@@ -12,7 +12,7 @@ import { createRequire } from 'node:module';
 export interface Labelled {
   text: string;
   positive: boolean;
-  source: 'amazon' | 'imdb' | 'yelp' | 'pang-lee';
+  source: 'amazon' | 'imdb' | 'yelp' | 'pang-lee' | 'pang-lee-reviews';
 }
 
 const require = createRequire(import.meta.url);
@@ -26,10 +26,15 @@ function sentimentFixtures(): Labelled[] {
   );
 }
 
-const patternFile = './usr/share/doc/python3-pattern/test/corpora/polarity-en-pang&lee2.csv';
+const corpora = './usr/share/doc/python3-pattern/test/corpora/';
+/** Pang & Lee's sentence polarity data, and their polarity dataset v2.0 (2,000 whole movie reviews). */
+const patternFiles = {
+  sentences: `${corpora}polarity-en-pang&lee2.csv`,
+  reviews: `${corpora}polarity-en-pang&lee1.csv`,
+};
 
-/** Fetches Debian's python3-pattern package into the cache (once) and reads the corpus out of it. */
-function pangLee(): Labelled[] {
+/** Fetches Debian's python3-pattern package into the cache (once) and reads one corpus out of it. */
+function pangLee(file: keyof typeof patternFiles): Labelled[] {
   const cache = join(process.env.METACHAT_CACHE_DIR ?? join(homedir(), '.cache', 'metachat'), 'data');
   mkdirSync(cache, { recursive: true });
   const find = () => readdirSync(cache).find((f) => f.startsWith('python3-pattern_') && f.endsWith('.deb'));
@@ -51,7 +56,7 @@ function pangLee(): Labelled[] {
     );
   const csv = execFileSync(
     'sh',
-    ['-c', `dpkg-deb --fsys-tarfile "$1" | tar -xO "$2"`, 'sh', join(cache, deb), patternFile],
+    ['-c', `dpkg-deb --fsys-tarfile "$1" | tar -xO "$2"`, 'sh', join(cache, deb), patternFiles[file]],
     {
       encoding: 'utf8',
       maxBuffer: 64 << 20,
@@ -60,7 +65,7 @@ function pangLee(): Labelled[] {
   return parseCsv(csv.replace(/^\uFEFF/, '')).map(([label, text]) => ({
     text: text!.trim(),
     positive: label === '1',
-    source: 'pang-lee' as const,
+    source: file === 'sentences' ? ('pang-lee' as const) : ('pang-lee-reviews' as const),
   }));
 }
 
@@ -96,7 +101,11 @@ export function parseCsv(text: string): string[][] {
   return rows.filter((r) => r.length >= 2);
 }
 
-export const loadLabelled = (): Labelled[] => [...sentimentFixtures(), ...pangLee()];
+/** The labelled sentences: split into training and held-out sets. */
+export const loadLabelled = (): Labelled[] => [...sentimentFixtures(), ...pangLee('sentences')];
+
+/** Whole reviews: more text to train on, never in a held-out set (held-out figures are about sentences). */
+export const loadReviews = (): Labelled[] => pangLee('reviews');
 
 export interface EvalLine {
   text: string;

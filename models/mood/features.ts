@@ -31,3 +31,15 @@ export function features(text: string, tokens: Token[], language: Language): Flo
   x[buckets + 3] = language === 'en' ? vaderCompound(text) : 0;
   return x;
 }
+
+/**
+ * The bag of known words: per vocabulary word, its share of the text's known
+ * words, negative inside a negation. Times the frozen word-vector layer it is
+ * the text's mean word vector.
+ */
+export function wordBag(tokens: Token[], vocabulary: ReadonlyMap<string, number>): Float32Array {
+  const bag = new Float32Array(vocabulary.size);
+  const known = tokens.filter((t) => vocabulary.has(t.word));
+  for (const t of known) bag[vocabulary.get(t.word)!]! += (t.negated ? -1 : 1) / known.length;
+  return bag;
+}

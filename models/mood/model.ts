@@ -10,7 +10,7 @@ import {
   type ModelBundle,
   type ModelMetadata,
 } from './bundle.js';
-import { featureCount, features } from './features.js';
+import { featureCount, features, wordBag } from './features.js';
 import { moodOf, type MoodResult } from './scoring.js';
 import { analyse, detectLanguage } from './text.js';
 
@@ -30,11 +30,17 @@ function wasmBackend(): Promise<void> {
 }
 
 export class MoodModel {
+  /** Word → column of the bag-of-words input, for models with a word-vector input. */
+  readonly #vocabulary: ReadonlyMap<string, number> | undefined;
+
   private constructor(
     private readonly model: tf.LayersModel,
     readonly metadata: ModelMetadata,
     readonly digest: string,
-  ) {}
+  ) {
+    const words = metadata.vocabulary;
+    this.#vocabulary = words ? new Map(words.map((w, i) => [w, i])) : undefined;
+  }
 
   /** The committed model, or the artifacts in `dir`. */
   static load(dir: URL = builtinArtifacts): Promise<MoodModel> {
@@ -83,13 +89,22 @@ export class MoodModel {
     const english = prepared.flatMap((p, i) => (p.language === 'en' ? [i] : []));
     const positive = new Map<number, number>();
     if (english.length > 0) {
-      const x = new Float32Array(english.length * featureCount);
+      const rows = english.length;
+      const x = new Float32Array(rows * featureCount);
       english.forEach((at, row) =>
         x.set(features(prepared[at]!.text, prepared[at]!.tokens, 'en'), row * featureCount),
       );
-      const probabilities = tf.tidy(() =>
-        (this.model.predict(tf.tensor2d(x, [english.length, featureCount])) as tf.Tensor).dataSync(),
-      );
+      const vocabulary = this.#vocabulary;
+      const bags = vocabulary ? new Float32Array(rows * vocabulary.size) : undefined;
+      if (vocabulary && bags)
+        english.forEach((at, row) =>
+          bags.set(wordBag(prepared[at]!.tokens, vocabulary), row * vocabulary.size),
+        );
+      const probabilities = tf.tidy(() => {
+        const hashed = tf.tensor2d(x, [rows, featureCount]);
+        const input = bags ? [hashed, tf.tensor2d(bags, [rows, vocabulary!.size])] : hashed;
+        return (this.model.predict(input) as tf.Tensor).dataSync();
+      });
       english.forEach((at, row) => positive.set(at, probabilities[row]!));
     }
     return prepared.map((p, i) => moodOf(p.text, p.tokens, p.language, positive.get(i)));

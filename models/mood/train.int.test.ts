@@ -12,7 +12,7 @@ const read = (dir: string) =>
   };
 
 describe('mood model training (make model, from the packaged data)', function () {
-  this.timeout(300_000);
+  this.timeout(600_000); // reading the word vectors and training take about two minutes alone
   let scratch: string;
   before(() => {
     scratch = mkdtempSync(join(tmpdir(), 'metachat-model-'));

@@ -4,6 +4,7 @@ import type { EventStore } from '../actors/event-store.js';
 import { ApiError, validationFailed } from '../kit/api-error.js';
 import type { Logger } from '../kit/log.js';
 import { serveRpc } from '../kit/rpc.js';
+import { visibleTo } from './moderation.js';
 import type { ChatReadModel } from './read-model.js';
 import { userIdPattern } from './room-parse.js';
 
@@ -67,12 +68,15 @@ export function serveChat(
    * A request about one room by one user: all of it is validated first (a
    * malformed request is a 400 whoever sends it), then the user must be a member.
    */
-  const memberRequest = async <T>(raw: unknown, parse: (r: Raw) => T): Promise<T & { room: string }> => {
+  const memberRequest = async <T>(
+    raw: unknown,
+    parse: (r: Raw) => T,
+  ): Promise<T & { room: string; user: string }> => {
     const r = request(raw);
     const [room, user] = [field(r, 'room', roomIdPattern), field(r, 'user', userIdPattern)];
     const parsed = parse(r);
     await requireMember(deps.actors, room, user);
-    return { ...parsed, room };
+    return { ...parsed, room, user };
   };
   return [
     serveRpc(
@@ -80,13 +84,13 @@ export function serveChat(
       chatSubjects.history,
       queue,
       async (raw) => {
-        const { room, ...page } = await memberRequest(raw, (r) => {
+        const { room, user, ...page } = await memberRequest(raw, (r) => {
           const [before, after] = [cursor(r, 'before'), cursor(r, 'after')];
           if (before !== undefined && after !== undefined)
             throw validationFailed('give before or after, not both');
           return { before, after, limit: limit(r) };
         });
-        return deps.readModel.history(room, page);
+        return (await deps.readModel.history(room, page)).map((m) => visibleTo(user, m));
       },
       log,
     ),
@@ -106,12 +110,12 @@ export function serveChat(
       chatSubjects.events,
       queue,
       async (raw) => {
-        const { room, after, count } = await memberRequest(raw, (r) => ({
+        const { room, user, after, count } = await memberRequest(raw, (r) => ({
           after: cursor(r, 'after') ?? 0,
           count: limit(r),
         }));
         const events = await deps.store.readStream(`room/${room}`, after, count);
-        return events.map((e) => ({ room, seq: e.version, ...e.data }));
+        return events.map((e) => ({ room, seq: e.version, ...visibleTo(user, e.data) }));
       },
       log,
     ),

@@ -7,6 +7,7 @@ import {
 } from 'mongodb';
 import { bulkWriteInChunks } from '../actors/bulk.js';
 import type { PublishedEvent } from '../actors/envelope.js';
+import type { Moderation } from './moderation.js';
 import type { RoomEvent, RoomKind, Role } from './room-model.js';
 
 // The chat read model: what clients page through and list, kept up to date
@@ -22,6 +23,8 @@ export interface MessageDoc {
   at: number;
   editedAt?: number;
   deleted: boolean;
+  /** A message moderation hid or flagged, and why. */
+  moderation?: Moderation;
   /** `${emoji} ${user}` pairs: flat strings work with $addToSet/$pull on MongoDB and FerretDB alike. */
   reactions: string[];
 }
@@ -138,13 +141,16 @@ export class ChatReadModel {
             at: event.at,
             deleted: false,
             reactions: [],
+            ...(event.moderation ? { moderation: event.moderation } : {}),
           });
           break;
         case 'MessageEdited':
           messageChanges.push({
             updateOne: {
               filter: message(event.target),
-              update: { $set: { text: event.text, editedAt: event.at } },
+              update: event.moderation
+                ? { $set: { text: event.text, editedAt: event.at, moderation: event.moderation } }
+                : { $set: { text: event.text, editedAt: event.at }, $unset: { moderation: '' } },
             },
           });
           break;

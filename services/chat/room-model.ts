@@ -1,3 +1,4 @@
+import type { Moderation } from './moderation.js';
 // The chat room's vocabulary: commands a room accepts, events it records,
 // and the state folded from them. Sequence numbers are the room actor's
 // versions: every event has one, gap-free, so clients resume by sequence.
@@ -71,8 +72,8 @@ export type RoomEvent =
   | { type: 'MemberInvited'; user: string; by: string; at: number }
   | { type: 'MemberLeft'; user: string; at: number }
   | { type: 'MemberRemoved'; user: string; by: string; at: number }
-  | { type: 'MessageSent'; author: string; text: string; at: number }
-  | { type: 'MessageEdited'; target: number; text: string; by: string; at: number }
+  | { type: 'MessageSent'; author: string; text: string; at: number; moderation?: Moderation }
+  | { type: 'MessageEdited'; target: number; text: string; by: string; at: number; moderation?: Moderation }
   | { type: 'MessageDeleted'; target: number; by: string; at: number }
   | { type: 'ReactionAdded'; target: number; emoji: string; by: string; at: number }
   | { type: 'ReactionRemoved'; target: number; emoji: string; by: string; at: number }

@@ -1,5 +1,6 @@
 import type { ActorType } from '../actors/types.js';
-import { reject, type Rejection } from '../actors/types.js';
+import { isRejection, reject, type Rejection } from '../actors/types.js';
+import { moderate } from './moderation.js';
 import { parseRoomCommand, parseRoomEvent } from './room-parse.js';
 import {
   emptyRoom,
@@ -129,11 +130,14 @@ export function decideRoom(state: RoomState, command: RoomCommand, at: number): 
       if (isOwner(state, command.user)) return reject('forbidden', 'owners cannot be removed');
       return [{ type: 'MemberRemoved', user: command.user, by, at }];
 
-    case 'send':
+    case 'send': {
       if (!isMember(state, by)) return reject('forbidden', 'only members can post');
       if (state.kind === 'announcement' && !isOwner(state, by))
         return reject('forbidden', 'only owners post in an announcement room');
-      return [{ type: 'MessageSent', author: by, text: command.text, at }];
+      const decision = moderate(state.settings, command.text);
+      if (isRejection(decision)) return decision;
+      return [{ type: 'MessageSent', author: by, text: command.text, at, ...decision }];
+    }
 
     case 'edit': {
       const message = state.messages[command.seq];
@@ -141,7 +145,9 @@ export function decideRoom(state: RoomState, command: RoomCommand, at: number): 
       if (!message || message.deleted)
         return reject('message_not_found', 'no such message (or too old to change)');
       if (message.author !== by) return reject('forbidden', 'only the author can edit a message');
-      return [{ type: 'MessageEdited', target: command.seq, text: command.text, by, at }];
+      const decision = moderate(state.settings, command.text);
+      if (isRejection(decision)) return decision;
+      return [{ type: 'MessageEdited', target: command.seq, text: command.text, by, at, ...decision }];
     }
 
     case 'delete': {

@@ -16,6 +16,7 @@ const statusOfRejection: Record<string, number> = {
   not_member: 409,
   last_owner: 409,
   room_full: 409,
+  message_blocked: 422,
   entry_not_found: 404,
   entry_exists: 409,
   diary_full: 409,

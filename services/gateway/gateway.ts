@@ -9,6 +9,7 @@ import type { Logger } from '../kit/log.js';
 import { cors, errorHandler, jsonBody, notFound, securityHeaders, tracing } from './http.js';
 import { LiveHub } from './live.js';
 import { openApiDocument } from './openapi.js';
+import { RateLimiter, type RateLimits } from './rate-limit.js';
 import { apiRoutes } from './routes.js';
 
 export interface GatewayDeps {
@@ -23,6 +24,7 @@ export interface GatewayDeps {
     corsOrigins: string[];
     bodyLimitBytes: number;
     wsMaxFrameBytes: number;
+    rateLimits: RateLimits;
   };
 }
 
@@ -42,7 +44,15 @@ export async function startGateway({ nc, redis, log, config }: GatewayDeps): Pro
   app.set('query parser', 'simple');
   app.use(tracing(), securityHeaders(), cors(config.corsOrigins), jsonBody(config.bodyLimitBytes));
   app.get('/api/v1/openapi.json', (_req, res) => void res.json(openApiDocument));
-  app.use('/api/v1', apiRoutes({ nc, actors: new ActorClient(nc, config.partitions), verifier }));
+  app.use(
+    '/api/v1',
+    apiRoutes({
+      nc,
+      actors: new ActorClient(nc, config.partitions),
+      verifier,
+      limiter: new RateLimiter(redis, config.rateLimits),
+    }),
+  );
   app.use(notFound);
   app.use(errorHandler(log));
 

@@ -4,6 +4,7 @@ import type { IncomingMessage, Server } from 'node:http';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { PublishedEvent } from '../actors/envelope.js';
 import { streams, subjects } from '../actors/topology.js';
+import { visibleTo } from '../chat/moderation.js';
 import { chatSubjects, roomIdPattern } from '../chat/endpoints.js';
 import type { AccessTokenVerifier } from '../identity/verifier.js';
 import { ApiError } from '../kit/api-error.js';
@@ -190,7 +191,7 @@ export class LiveHub {
 
   #send(client: Client, cursor: RoomCursor, frames: RoomEventFrame[]): void {
     for (const { room, seq, ...event } of frames) {
-      send(client, { type: 'event', room, seq, event });
+      send(client, { type: 'event', room, seq, event: visibleTo(client.user, event) });
       const left =
         (event.type === 'MemberLeft' || event.type === 'MemberRemoved') && event.user === client.user;
       if (left) return this.#unsubscribe(client, cursor.room, 'no longer a member');

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import type { Router } from 'express';
 import { openApiDocument } from './openapi.js';
+import { RateLimiter } from './rate-limit.js';
 import { apiRoutes, type RouteDeps } from './routes.js';
 
 /** Every (METHOD, /path) the router serves, with :params written as OpenAPI {params}. */
@@ -19,7 +20,7 @@ function servedRoutes(router: Router): string[] {
 
 describe('OpenAPI document', () => {
   it('documents exactly the routes the gateway serves', () => {
-    const router = apiRoutes({} as RouteDeps);
+    const router = apiRoutes({ limiter: new RateLimiter(undefined, {}) } as RouteDeps);
     const documented = Object.entries(openApiDocument.paths)
       .flatMap(([path, methods]) => Object.keys(methods).map((m) => `${m.toUpperCase()} ${path}`))
       .sort();

@@ -8,6 +8,7 @@ import type { AccessTokenVerifier } from '../identity/verifier.js';
 import { ApiError, validationFailed } from '../kit/api-error.js';
 import { callRpc } from '../kit/rpc.js';
 import { analyzeSubjectOf } from '../mood/analyze.js';
+import { classOf, type RateLimiter } from './rate-limit.js';
 import { diaryRoutes } from './diary-routes.js';
 import { meRoutes } from './me-routes.js';
 import { commandIdFor, directRoomId, newRoomId, parseSeq, pick, roomCommand } from './chat-commands.js';
@@ -16,17 +17,24 @@ export interface RouteDeps {
   nc: NatsConnection;
   actors: ActorClient;
   verifier: AccessTokenVerifier;
+  /** Counts requests per user (or address before sign-in) across replicas. */
+  limiter: RateLimiter;
 }
 
 const claimsOf = (req: Request): AccessClaims => (req as Request & { claims: AccessClaims }).claims;
 
-/** Bearer authentication: 401 in the project's format when missing, bad, expired or revoked. */
-export function requireAuth(verifier: AccessTokenVerifier): RequestHandler {
-  return async (req, _res, next) => {
+/**
+ * Bearer authentication: 401 in the project's format when missing, bad,
+ * expired or revoked; then the user's request is counted against their rate limit.
+ */
+export function requireAuth(verifier: AccessTokenVerifier, limiter: RateLimiter): RequestHandler {
+  return async (req, res, next) => {
     const header = req.header('authorization') ?? '';
     const match = /^Bearer ([A-Za-z0-9._-]{10,4096})$/.exec(header);
     if (!match) throw new ApiError('unauthorized', 401, 'send Authorization: Bearer <access token>');
-    (req as Request & { claims: AccessClaims }).claims = await verifier.authenticate(match[1]!);
+    const claims = await verifier.authenticate(match[1]!);
+    (req as Request & { claims: AccessClaims }).claims = claims;
+    await limiter.take(classOf(req.method), claims.sub, res);
     next();
   };
 }
@@ -47,19 +55,21 @@ function queryInt(req: Request, name: string): number | undefined {
   return Number(raw);
 }
 
-export function apiRoutes({ nc, actors, verifier }: RouteDeps): Router {
+export function apiRoutes(deps: RouteDeps): Router {
+  const { nc, actors, verifier, limiter } = deps;
   const router = Router();
-  const auth = requireAuth(verifier);
+  const auth = requireAuth(verifier, limiter);
+  const signIn = limiter.byAddress('auth');
   const me = (req: Request) => claimsOf(req).sub;
 
   // Accounts and sessions (identity service).
-  router.post('/auth/register', async (req, res) => {
+  router.post('/auth/register', signIn, async (req, res) => {
     res.status(201).json(await callRpc(nc, identitySubjects.register, req.body ?? {}));
   });
-  router.post('/auth/login', async (req, res) => {
+  router.post('/auth/login', signIn, async (req, res) => {
     res.json(await callRpc(nc, identitySubjects.login, req.body ?? {}));
   });
-  router.post('/auth/refresh', async (req, res) => {
+  router.post('/auth/refresh', signIn, async (req, res) => {
     res.json(await callRpc(nc, identitySubjects.refresh, req.body ?? {}));
   });
   router.post('/auth/logout', auth, async (req, res) => {
@@ -165,8 +175,8 @@ export function apiRoutes({ nc, actors, verifier }: RouteDeps): Router {
       }),
     );
   });
-  router.use(diaryRoutes({ nc, actors, verifier }, auth, me));
-  router.use(meRoutes({ nc, actors, verifier }, auth, me));
+  router.use(diaryRoutes(deps, auth, me));
+  router.use(meRoutes(deps, auth, me));
   for (const [method, on] of [
     ['put', true],
     ['delete', false],

@@ -1,5 +1,6 @@
 import { setting } from '../kit/config.js';
 import { identitySettings } from '../identity/settings.js';
+import { defaultRateLimits, parseRateLimits } from './rate-limit.js';
 
 export const gatewaySettings = {
   port: setting.port('PORT', { default: 8080 }),
@@ -11,6 +12,11 @@ export const gatewaySettings = {
   /** Origins allowed by CORS, comma-separated; empty allows none (same-origin clients only). */
   corsOrigins: setting.string('CORS_ORIGINS', { default: '-' }),
   bodyLimitBytes: setting.int('BODY_LIMIT_BYTES', { default: 64 * 1024, min: 1024, max: 1024 * 1024 }),
+  /** Requests per minute per user by kind (auth: per client address), shared by all replicas; "off" for none. */
+  rateLimits: {
+    env: 'RATE_LIMITS',
+    parse: (raw: string | undefined) => parseRateLimits(raw?.trim() || defaultRateLimits),
+  },
   wsMaxFrameBytes: setting.int('WS_MAX_FRAME_BYTES', { default: 64 * 1024, min: 1024, max: 1024 * 1024 }),
 };
 

@@ -1,24 +1,56 @@
 import { builtinArtifacts, readBundle, type ModelBundle } from '../../../models/mood/bundle.js';
 
+interface WeightSpec {
+  name: string;
+  shape: number[];
+}
+
+/** Words the test model keeps: the committed model's 6,000 would not fit in a ConfigMap (1 MiB). */
+const keptWords = 500;
+
 /**
  * The committed model with its output layer negated, under another name:
  * sigmoid(−z) = 1 − sigmoid(z), so it calls positive English texts negative.
- * Tests use it to see which model scored a text from the result itself.
+ * Tests use it to see which model scored a text from the result itself. Its
+ * word-vector vocabulary is cut to the most frequent words so the bundle fits
+ * in a ConfigMap.
  */
 export function invertedModel(name: string, version: string): ModelBundle {
   const bundle = readBundle(builtinArtifacts);
-  const manifest = JSON.parse(bundle.modelJson.toString('utf8')) as {
-    weightsManifest: { weights: { name: string; shape: number[] }[] }[];
+  const model = JSON.parse(bundle.modelJson.toString('utf8')) as {
+    modelTopology: unknown;
+    weightsManifest: { weights: WeightSpec[] }[];
   };
-  const weights = Buffer.from(bundle.weights);
-  const floats = new Float32Array(weights.buffer, weights.byteOffset, weights.byteLength / 4);
+  const metadata = JSON.parse(bundle.metadata.toString('utf8')) as { vocabulary: string[] };
+  const vocabularySize = metadata.vocabulary.length;
+  const floats = new Float32Array(
+    bundle.weights.buffer,
+    bundle.weights.byteOffset,
+    bundle.weights.byteLength / 4,
+  );
+  const specs = model.weightsManifest[0]!.weights;
+  // The output layer is the one with a single unit.
+  const output = specs.find((s) => s.name.endsWith('/kernel') && s.shape[1] === 1)!.name.split('/')[0]!;
+  const parts: Float32Array[] = [];
   let offset = 0;
-  for (const spec of manifest.weightsManifest[0]!.weights) {
+  for (const spec of specs) {
     const size = spec.shape.reduce((a, b) => a * b, 1);
-    if (spec.name.startsWith('dense_Dense2/'))
-      for (let i = offset; i < offset + size; i++) floats[i] = -floats[i]!;
+    let part = floats.slice(offset, offset + size);
+    if (spec.name.startsWith(`${output}/`)) part = part.map((x) => -x);
+    if (spec.shape[0] === vocabularySize && spec.name.endsWith('/kernel')) {
+      part = part.slice(0, keptWords * spec.shape[1]!);
+      spec.shape = [keptWords, spec.shape[1]!];
+    }
+    parts.push(part);
     offset += size;
   }
-  const metadata = { ...JSON.parse(bundle.metadata.toString('utf8')), name, version };
-  return { modelJson: bundle.modelJson, weights, metadata: Buffer.from(JSON.stringify(metadata)) };
+  const weights = Buffer.concat(parts.map((p) => Buffer.from(p.buffer, p.byteOffset, p.byteLength)));
+  const modelJson = JSON.stringify(model).replaceAll(`[null,${vocabularySize}]`, `[null,${keptWords}]`);
+  return {
+    modelJson: Buffer.from(modelJson),
+    weights,
+    metadata: Buffer.from(
+      JSON.stringify({ ...metadata, name, version, vocabulary: metadata.vocabulary.slice(0, keptWords) }),
+    ),
+  };
 }
