@@ -13,7 +13,11 @@ export const chatSubjects = {
   history: 'chat.v1.history',
   rooms: 'chat.v1.rooms',
   events: 'chat.v1.events',
+  search: 'chat.v1.search',
 };
+
+/** The longest search query, in characters. */
+export const maxSearchLength = 200;
 
 export const roomIdPattern = /^[A-Za-z0-9_-]{1,64}$/;
 const maxPage = 200;
@@ -101,6 +105,20 @@ export function serveChat(
       async (raw) => {
         const user = field(request(raw), 'user', userIdPattern);
         return (await deps.readModel.roomsOf(user)).map(({ _id, ...room }) => ({ id: _id, ...room }));
+      },
+      log,
+    ),
+    /** Messages of the user's rooms containing every word of `text`. */
+    serveRpc(
+      nc,
+      chatSubjects.search,
+      queue,
+      async (raw) => {
+        const r = request(raw);
+        const user = field(r, 'user', userIdPattern);
+        if (typeof r.text !== 'string' || r.text.trim().length === 0 || r.text.length > maxSearchLength)
+          throw validationFailed(`q must be 1 to ${maxSearchLength} characters`, { field: 'q' });
+        return deps.readModel.search(user, r.text, limit(r));
       },
       log,
     ),

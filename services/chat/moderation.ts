@@ -1,4 +1,5 @@
 import { reject, type Rejection } from '../actors/types.js';
+import { escapeRegex } from '../kit/text-search.js';
 import type { RoomSettings } from './room-model.js';
 
 // A room's blocked-word rule, and who may see a hidden message. Pure.
@@ -8,8 +9,6 @@ export interface Moderation {
   action: 'hidden' | 'flagged';
   reason: string;
 }
-
-const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** The blocked words (or phrases) the text contains as whole words, ignoring case. */
 export function blockedWordsIn(text: string, words: readonly string[]): string[] {

@@ -6,6 +6,7 @@ import {
   type Db,
 } from 'mongodb';
 import { bulkWriteInChunks } from '../actors/bulk.js';
+import { wordsFilter } from '../kit/text-search.js';
 import type { PublishedEvent } from '../actors/envelope.js';
 import type { Moderation } from './moderation.js';
 import type { RoomEvent, RoomKind, Role } from './room-model.js';
@@ -203,6 +204,28 @@ export class ChatReadModel {
       .find(filter)
       .sort({ seq: page.after !== undefined ? 1 : -1 })
       .limit(page.limit)
+      .toArray();
+    return docs.map(toMessage);
+  }
+
+  /**
+   * Messages in the user's rooms that contain every word of `text`, newest
+   * first; hidden messages only for their author.
+   */
+  async search(user: string, text: string, limit: number): Promise<Message[]> {
+    const words = wordsFilter(text, ['text']);
+    if (!words) return [];
+    const rooms = (await this.memberships.find({ user }).toArray()).map((m) => m.room);
+    if (rooms.length === 0) return [];
+    const docs = await this.messages
+      .find({
+        room: { $in: rooms },
+        deleted: false,
+        $or: [{ 'moderation.action': { $ne: 'hidden' } }, { author: user }],
+        ...words,
+      } as never)
+      .sort({ at: -1 })
+      .limit(limit)
       .toArray();
     return docs.map(toMessage);
   }

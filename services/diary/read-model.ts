@@ -1,6 +1,7 @@
 import type { Collection, Db, Filter } from 'mongodb';
 import type { PublishedEvent } from '../actors/envelope.js';
 import { upsertIfNewer } from '../actors/projection.js';
+import { wordsFilter } from '../kit/text-search.js';
 import type { DiaryEvent, EntryContent } from './diary-model.js';
 
 // The diary read model: entries to list and search, kept from diary events.
@@ -28,8 +29,6 @@ export interface EntryQuery {
   text?: string;
   limit: number;
 }
-
-const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 export class DiaryReadModel {
   readonly entries: Collection<EntryDoc>;
@@ -63,11 +62,8 @@ export class DiaryReadModel {
         ...(query.to !== undefined ? { $lt: query.to } : {}),
       };
     if (query.tag) filter.tags = query.tag;
-    const words = query.text?.split(/\s+/).filter(Boolean) ?? [];
-    if (words.length > 0)
-      filter.$and = words.map((word) => ({
-        $or: ['title', 'text'].map((field) => ({ [field]: { $regex: escapeRegex(word), $options: 'i' } })),
-      })) as Filter<EntryDoc>[];
+    const words = query.text ? wordsFilter(query.text, ['title', 'text']) : undefined;
+    if (words) Object.assign(filter, words);
     const docs = await this.entries.find(filter).sort({ at: -1 }).limit(query.limit).toArray();
     return docs.map(({ _id, deleted: _, version: __, ...entry }) => ({ id: _id, ...entry }));
   }

@@ -178,6 +178,21 @@ export const openApiDocument = {
         responses: { '204': { description: 'Deleted' }, ...errors },
       },
     },
+    '/search': {
+      get: {
+        ...secured,
+        parameters: [
+          query(
+            'q',
+            { type: 'string', minLength: 1, maxLength: 200 },
+            'words every message must contain (taken literally)',
+          ),
+          query('limit', { type: 'integer', minimum: 1, maximum: 200 }),
+        ],
+        summary: 'Messages in my rooms, newest first (my diary: GET /diary/entries?q=)',
+        responses: ok('Messages'),
+      },
+    },
     '/me/portrait': {
       get: {
         ...secured,

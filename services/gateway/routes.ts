@@ -8,6 +8,7 @@ import type { AccessTokenVerifier } from '../identity/verifier.js';
 import { ApiError, validationFailed } from '../kit/api-error.js';
 import { callRpc } from '../kit/rpc.js';
 import { analyzeSubjectOf } from '../mood/analyze.js';
+import { queryText } from './query.js';
 import { classOf, type RateLimiter } from './rate-limit.js';
 import { diaryRoutes } from './diary-routes.js';
 import { meRoutes } from './me-routes.js';
@@ -141,6 +142,11 @@ export function apiRoutes(deps: RouteDeps): Router {
       ...page,
     });
     res.json({ messages });
+  });
+  router.get('/search', auth, async (req, res) => {
+    const text = queryText(req, 'q') ?? '';
+    const limit = queryInt(req, 'limit') ?? 50;
+    res.json({ messages: await callRpc(nc, chatSubjects.search, { user: me(req), text, limit }) });
   });
   router.get('/rooms/:room/events', auth, async (req, res) => {
     const page = { after: queryInt(req, 'after') ?? 0, limit: queryInt(req, 'limit') ?? 100 };
