@@ -1,10 +1,12 @@
-import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { connect, type NatsConnection, type Subscription } from '@nats-io/transport-node';
 import { MongoClient, type Db } from 'mongodb';
 import { hostname } from 'node:os';
 import { setting } from '../kit/config.js';
 import { connectionSettings } from '../kit/connection-settings.js';
 import type { ServiceContext, StartedService } from '../kit/service.js';
 import { ActorHost, defaultHostOptions } from './actor-host.js';
+import type { PublishedEvent } from './envelope.js';
+import { startProjection } from './projection.js';
 import type { AnyActorType } from './types.js';
 
 const d = defaultHostOptions;
@@ -74,6 +76,49 @@ export async function startActorHost(
       await host.stop();
       await nc.drain();
       await mongo.close();
+    },
+  };
+}
+
+/** A read model kept from one actor type's events. */
+export interface ActorReadModel {
+  ensureIndexes(): Promise<void>;
+  applyBatch(events: PublishedEvent[]): Promise<void>;
+}
+
+/**
+ * The start function of a service that hosts one actor type and keeps one
+ * read model from its events: the host, the read model's projection, and the
+ * read endpoints `serve` opens (closed first on stop).
+ */
+export async function startActorService<R extends ActorReadModel>(
+  config: ActorHostConfig,
+  ctx: ServiceContext,
+  service: {
+    actor: AnyActorType;
+    readModel: (db: Db) => R;
+    /** Durable projection name: it resumes where the last one stopped. */
+    projection: string;
+    serve: (host: { nc: NatsConnection; db: Db }, readModel: R) => Subscription[];
+  },
+): Promise<StartedService> {
+  const actors = await startActorHost(config, [service.actor], ctx);
+  const readModel = service.readModel(actors.db);
+  await readModel.ensureIndexes();
+  const endpoints = service.serve(actors, readModel);
+  const projection = await startProjection({
+    nc: actors.nc,
+    name: service.projection,
+    actorType: service.actor.name,
+    handleBatch: (events) => readModel.applyBatch(events.map((e) => e.event)),
+    log: ctx.log,
+  });
+  return {
+    checks: actors.checks,
+    async stop() {
+      for (const sub of endpoints) sub.unsubscribe();
+      await projection.stop();
+      await actors.stop();
     },
   };
 }

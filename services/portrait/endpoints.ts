@@ -5,7 +5,7 @@ import { jsonObject } from '../kit/json-object.js';
 import type { Logger } from '../kit/log.js';
 import { serveRpc } from '../kit/rpc.js';
 import { periods, type Period } from './aggregate.js';
-import type { Portrait, PortraitStore } from './portrait-store.js';
+import type { PortraitStore } from './portrait-store.js';
 
 export const portraitSubjects = {
   get: 'portrait.v1.get',
@@ -14,8 +14,6 @@ export const portraitSubjects = {
   /** Core NATS: a portrait changed (every matching replica listens). */
   updated: 'portrait.v1.updated',
 };
-
-export type PortraitUpdated = Portrait;
 
 const datePattern = /^\d{4}-\d{2}-\d{2}$/;
 
