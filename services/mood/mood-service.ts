@@ -90,7 +90,9 @@ export async function startMoodService(deps: {
     const byModel = new Map<MoodModel, Scorable[]>();
     for (const item of items) {
       const model = router.modelFor(inUse, item.key);
-      byModel.set(model, [...(byModel.get(model) ?? []), item]);
+      const batch = byModel.get(model);
+      if (batch) batch.push(item);
+      else byModel.set(model, [item]);
     }
     const published: Promise<unknown>[] = [];
     for (const [model, batch] of byModel) {
