@@ -25,6 +25,23 @@ export class ArtifactProblem extends Error {
 const maxBundleBytes = 64 * 1024 * 1024;
 const fetchTimeoutMs = 30_000;
 
+/**
+ * Bundles whose bytes cannot change, kept so that a reconcile (every minute)
+ * does not read or download them again: the built-in one, and HTTP bundles
+ * by the sha256 their spec pins. A ConfigMap can change, so it is read each time.
+ */
+const immutable = new Map<string, ModelBundle>();
+const keptBundles = 8;
+
+async function once(key: string, load: () => Promise<ModelBundle> | ModelBundle): Promise<ModelBundle> {
+  const kept = immutable.get(key);
+  if (kept) return kept;
+  const bundle = await load();
+  immutable.set(key, bundle);
+  if (immutable.size > keptBundles) immutable.delete(immutable.keys().next().value!);
+  return bundle;
+}
+
 /** The model bundle a MoodModel's source names, checked (digest, format). */
 export async function fetchBundle(
   core: CoreV1Api,
@@ -33,8 +50,9 @@ export async function fetchBundle(
 ): Promise<ModelBundle> {
   try {
     if (source.configMap) return await fromConfigMap(core, namespace, source.configMap.name);
-    if (source.http) return await fromHttp(source.http.url, source.http.sha256);
-    return readBundle(builtinArtifacts);
+    const { http } = source;
+    if (http) return await once(`sha256:${http.sha256}`, () => fromHttp(http.url, http.sha256));
+    return await once('builtin', () => readBundle(builtinArtifacts));
   } catch (err) {
     if (err instanceof InvalidBundle) throw new ArtifactProblem('InvalidModel', err.message);
     throw err;
