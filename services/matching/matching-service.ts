@@ -62,6 +62,19 @@ class MatchingIndex {
     this.index.remove(user);
     this.portraits.delete(user);
   }
+
+  /** Who agreed to matching: kept here so a portrait update needs no database read to be judged. */
+  readonly optedIn = new Set<string>();
+
+  optIn(portrait: Portrait): void {
+    this.optedIn.add(portrait.user);
+    this.put(portrait);
+  }
+
+  optOut(user: string): void {
+    this.optedIn.delete(user);
+    this.drop(user);
+  }
 }
 
 function userOf(value: unknown): string {
@@ -82,6 +95,7 @@ async function loadOptedIn(
   state: MatchingIndex,
 ): Promise<void> {
   const users = (await optIns.find({ optIn: true }).toArray()).map((d) => d._id);
+  for (const user of users) state.optedIn.add(user);
   for (let i = 0; i < users.length; i += 1000) {
     const portraits = await callRpc<Portrait[]>(nc, portraitSubjects.many, {
       users: users.slice(i, i + 1000),
@@ -115,16 +129,12 @@ export async function startMatchingService(
   const subscriptions = [
     follow(portraitSubjects.updated, async (body) => {
       const portrait = body as Portrait;
-      if (
-        typeof portrait?.user === 'string' &&
-        (state.index.has(portrait.user) || (await optedIn(portrait.user)))
-      )
-        state.put(portrait);
+      if (typeof portrait?.user === 'string' && state.optedIn.has(portrait.user)) state.put(portrait);
     }),
     follow(matchingSubjects.changed, async (body) => {
       const { user, optIn } = body as { user: string; optIn: boolean };
-      if (optIn) state.put(await portraitOf(user));
-      else state.drop(user);
+      if (optIn) state.optIn(await portraitOf(user));
+      else state.optOut(user);
     }),
   ];
   // Fill the index; retried until the portrait service answers.
@@ -154,8 +164,8 @@ export async function startMatchingService(
           throw validationFailed('optIn must be true or false', { field: 'optIn' });
         await optIns.updateOne({ _id: user }, { $set: { optIn: r.optIn, at: Date.now() } }, { upsert: true });
         // This replica at once (so the answer holds), the others through the announcement.
-        if (r.optIn) state.put(await portraitOf(user));
-        else state.drop(user);
+        if (r.optIn) state.optIn(await portraitOf(user));
+        else state.optOut(user);
         nc.publish(matchingSubjects.changed, JSON.stringify({ user, optIn: r.optIn }));
         return { optIn: r.optIn };
       },
