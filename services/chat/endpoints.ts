@@ -14,7 +14,13 @@ export const chatSubjects = {
   rooms: 'chat.v1.rooms',
   events: 'chat.v1.events',
   search: 'chat.v1.search',
+  memberOf: 'chat.v1.member-of',
+  markRead: 'chat.v1.mark-read',
+  receipts: 'chat.v1.receipts',
 };
+
+/** Core NATS subject a room's read receipts are pushed on (ephemeral; the watermark itself is stored). */
+export const receiptSubject = (room: string) => `chat.receipts.${room}`;
 
 /** The longest search query, in characters. */
 export const maxSearchLength = 200;
@@ -105,6 +111,41 @@ export function serveChat(
       async (raw) => {
         const user = field(request(raw), 'user', userIdPattern);
         return (await deps.readModel.roomsOf(user)).map(({ _id, ...room }) => ({ id: _id, ...room }));
+      },
+      log,
+    ),
+    serveRpc(
+      nc,
+      chatSubjects.memberOf,
+      queue,
+      async (raw) => deps.readModel.roomIdsOf(field(request(raw), 'user', userIdPattern)),
+      log,
+    ),
+    /** Moves the user's read watermark in a room up to `seq`, and tells the room. */
+    serveRpc(
+      nc,
+      chatSubjects.markRead,
+      queue,
+      async (raw) => {
+        const { room, user, seq } = await memberRequest(raw, (r) => ({ seq: cursor(r, 'seq') ?? 0 }));
+        const marked = await deps.readModel.markRead(user, room, seq);
+        if (marked.moved) nc.publish(receiptSubject(room), JSON.stringify({ room, user, seq: marked.seq }));
+        return { seq: marked.seq, ...(await deps.readModel.unread(user, room)) };
+      },
+      log,
+    ),
+    /** The members' watermarks in a room, and the asking member's unread count. */
+    serveRpc(
+      nc,
+      chatSubjects.receipts,
+      queue,
+      async (raw) => {
+        const { room, user, count } = await memberRequest(raw, (r) => ({ count: limit(r) }));
+        const [receipts, mine] = await Promise.all([
+          deps.readModel.receipts(room, count),
+          deps.readModel.unread(user, room),
+        ]);
+        return { receipts, readSeq: mine?.readSeq ?? 0, unread: mine?.unread ?? 0 };
       },
       log,
     ),

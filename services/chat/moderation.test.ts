@@ -43,6 +43,7 @@ describe('room moderation', () => {
         author: 'bob',
         text: 'cheap spam here',
         at,
+        n: 1,
         moderation: { action: 'hidden', reason: 'blocked word: spam' },
       },
     ]);
@@ -51,10 +52,11 @@ describe('room moderation', () => {
       author: 'bob',
       text: 'cheap spam here',
       at,
+      n: 1,
       moderation: { action: 'flagged', reason: 'blocked word: spam' },
     });
     expect(decideRoom(roomWith('reject'), { type: 'send', by: 'bob', text: 'hello' }, at)).to.deep.equal([
-      { type: 'MessageSent', author: 'bob', text: 'hello', at },
+      { type: 'MessageSent', author: 'bob', text: 'hello', at, n: 1 },
     ]);
   });
 

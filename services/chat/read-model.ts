@@ -22,6 +22,8 @@ export interface MessageDoc {
   author: string;
   text: string;
   at: number;
+  /** The message's ordinal in its room (1, 2, …); absent on messages older than unread counts. */
+  n?: number;
   editedAt?: number;
   deleted: boolean;
   /** A message moderation hid or flagged, and why. */
@@ -36,6 +38,8 @@ export interface RoomDoc {
   name: string;
   lastSeq: number;
   lastActivityAt: number;
+  /** Messages ever sent in the room (the newest message's ordinal). */
+  messageCount?: number;
 }
 
 export interface MembershipDoc {
@@ -44,6 +48,16 @@ export interface MembershipDoc {
   room: string;
   role: Role;
   joinedAt: number;
+  /** The read watermark: the member has read the room up to this sequence… */
+  readSeq: number;
+  /** …which is this many messages in (unread = the room's messageCount − readN). */
+  readN: number;
+}
+
+/** A member's read watermark in a room. */
+export interface Receipt {
+  user: string;
+  seq: number;
 }
 
 /** A message as the API returns it: reactions grouped by emoji. */
@@ -96,6 +110,8 @@ export class ChatReadModel {
     const membershipChanges: AnyBulkWriteOperation<MembershipDoc>[] = [];
     const roomChanges: AnyBulkWriteOperation<RoomDoc>[] = [];
     const activity = new Map<string, { lastSeq: number; lastActivityAt: number }>();
+    const counts = new Map<string, number>();
+    const authorsRead = new Map<string, { readSeq: number; readN: number }>();
 
     for (const { actorId: room, version: seq, data } of published) {
       const event = data as unknown as RoomEvent;
@@ -112,10 +128,14 @@ export class ChatReadModel {
           });
           break;
         case 'MemberJoined':
+          // A joiner has "read" what was there before them; $max keeps a role change from lowering it.
           membershipChanges.push({
             updateOne: {
               filter: { _id: `${event.user}#${room}` },
-              update: { $set: { user: event.user, room, role: event.role, joinedAt: event.at } },
+              update: {
+                $set: { user: event.user, room, role: event.role, joinedAt: event.at },
+                $max: { readSeq: seq, readN: event.n ?? 0 },
+              },
               upsert: true,
             },
           });
@@ -130,9 +150,16 @@ export class ChatReadModel {
           });
           break;
         case 'MemberInvited':
+        case 'MemberMuted':
+        case 'MemberUnmuted':
         case 'RoomClosed':
           break;
         case 'MessageSent':
+          if (event.n !== undefined) {
+            counts.set(room, event.n);
+            // Writing is reading: the author has read the room up to their own message.
+            authorsRead.set(`${event.author}#${room}`, { readSeq: seq, readN: event.n });
+          }
           inserts.push({
             _id: `${room}#${seq}`,
             room,
@@ -140,6 +167,7 @@ export class ChatReadModel {
             author: event.author,
             text: event.text,
             at: event.at,
+            ...(event.n !== undefined ? { n: event.n } : {}),
             deleted: false,
             reactions: [],
             ...(event.moderation ? { moderation: event.moderation } : {}),
@@ -180,8 +208,13 @@ export class ChatReadModel {
       }
     }
     for (const [room, latest] of activity) {
-      roomChanges.push({ updateOne: { filter: { _id: room }, update: { $max: latest } } });
+      const messageCount = counts.get(room);
+      const update = { $max: messageCount === undefined ? latest : { ...latest, messageCount } };
+      roomChanges.push({ updateOne: { filter: { _id: room }, update } });
     }
+    // Once per author and room per batch, after the joins above (a new member's first message).
+    for (const [_id, watermark] of authorsRead)
+      membershipChanges.push({ updateOne: { filter: { _id }, update: { $max: watermark } } });
     if (inserts.length > 0) await ignoreDuplicates(this.messages.insertMany(inserts, { ordered: false }));
     await bulkWriteInChunks(this.messages, messageChanges);
     await bulkWriteInChunks(this.memberships, membershipChanges);
@@ -230,18 +263,73 @@ export class ChatReadModel {
     return docs.map(toMessage);
   }
 
-  /** The rooms a user belongs to, most recently active first. */
-  async roomsOf(user: string): Promise<(RoomDoc & { role: Role })[]> {
+  /** The rooms a user belongs to, most recently active first, with their read watermark and unread count. */
+  async roomsOf(user: string): Promise<(RoomDoc & { role: Role; readSeq: number; unread: number })[]> {
     const memberships = await this.memberships.find({ user }).toArray();
     if (memberships.length === 0) return [];
-    const roles = new Map(memberships.map((m) => [m.room, m.role]));
+    const byRoom = new Map(memberships.map((m) => [m.room, m]));
     const rooms = await this.rooms
-      .find({ _id: { $in: [...roles.keys()] } })
+      .find({ _id: { $in: [...byRoom.keys()] } })
       .sort({ lastActivityAt: -1 })
       .toArray();
-    return rooms.map((r) => ({ ...r, role: roles.get(r._id)! }));
+    return rooms.map((r) => {
+      const m = byRoom.get(r._id)!;
+      return { ...r, role: m.role, readSeq: m.readSeq ?? 0, unread: unreadCount(r, m) };
+    });
+  }
+
+  /** The ids of the rooms a user belongs to (whom presence changes go to). */
+  async roomIdsOf(user: string): Promise<string[]> {
+    const memberships = await this.memberships.find({ user }, { projection: { room: 1 } }).toArray();
+    return memberships.map((m) => m.room);
+  }
+
+  /** One member's unread count and watermark in one room; undefined when not a member (yet). */
+  async unread(user: string, room: string): Promise<{ readSeq: number; unread: number } | undefined> {
+    const [membership, roomDoc] = await Promise.all([
+      this.memberships.findOne({ _id: `${user}#${room}` }),
+      this.rooms.findOne({ _id: room }),
+    ]);
+    if (!membership || !roomDoc) return undefined;
+    return { readSeq: membership.readSeq ?? 0, unread: unreadCount(roomDoc, membership) };
+  }
+
+  /**
+   * Moves a member's watermark up to `seq` (never down, never past the
+   * room's last event); answers where it is now and whether it moved.
+   */
+  async markRead(user: string, room: string, seq: number): Promise<{ seq: number; moved: boolean }> {
+    const _id = `${user}#${room}`;
+    const [membership, roomDoc] = await Promise.all([
+      this.memberships.findOne({ _id }),
+      this.rooms.findOne({ _id: room }),
+    ]);
+    if (!membership || !roomDoc) return { seq: 0, moved: false }; // the read model has not caught up yet
+    const target = Math.min(seq, roomDoc.lastSeq);
+    if (target <= (membership.readSeq ?? 0)) return { seq: membership.readSeq ?? 0, moved: false };
+    const [last] = await this.messages
+      .find({ room, seq: { $lte: target } }, { projection: { n: 1 } })
+      .sort({ seq: -1 })
+      .limit(1)
+      .toArray();
+    await this.memberships.updateOne({ _id }, { $max: { readSeq: target, readN: last?.n ?? 0 } });
+    return { seq: target, moved: true };
+  }
+
+  /** Every member's watermark in a room, furthest read first (who has seen what). */
+  async receipts(room: string, limit: number): Promise<Receipt[]> {
+    const docs = await this.memberships
+      .find({ room }, { projection: { user: 1, readSeq: 1 } })
+      .sort({ readSeq: -1 })
+      .limit(limit)
+      .toArray();
+    return docs.map((m) => ({ user: m.user, seq: m.readSeq ?? 0 }));
   }
 }
+
+/** Messages after the member's watermark; rooms from before unread counts count from zero. */
+export const unreadCount = (room: RoomDoc, member: MembershipDoc): number =>
+  Math.max(0, (room.messageCount ?? 0) - (member.readN ?? 0));
 
 export function toMessage(doc: MessageDoc): Message {
   const reactions: Record<string, string[]> = {};

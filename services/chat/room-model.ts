@@ -14,6 +14,9 @@ export const roomLimits = {
    */
   trackedMessages: 2_000,
   membersMax: 10_000,
+  reasonMax: 500,
+  /** The longest mute, in minutes (a year); longer is "until unmuted" (0). */
+  muteMinutesMax: 525_600,
 };
 
 /** An announcement room is a group room where only owners post. */
@@ -57,7 +60,10 @@ export type RoomCommand =
   | { type: 'join'; by: string }
   | { type: 'leave'; by: string }
   | { type: 'invite'; by: string; user: string }
-  | { type: 'remove'; by: string; user: string }
+  | { type: 'remove'; by: string; user: string; reason?: string }
+  /** An owner silences a member for `minutes` (0: until unmuted). */
+  | { type: 'mute'; by: string; user: string; minutes: number; reason?: string }
+  | { type: 'unmute'; by: string; user: string }
   | { type: 'send'; by: string; text: string }
   | { type: 'edit'; by: string; seq: number; text: string }
   | { type: 'delete'; by: string; seq: number }
@@ -68,11 +74,16 @@ export type RoomCommand =
 
 export type RoomEvent =
   | { type: 'RoomCreated'; kind: RoomKind; name: string; visibility: Visibility; by: string; at: number }
-  | { type: 'MemberJoined'; user: string; role: Role; at: number }
+  /** `n`: how many messages the room had when they joined (their unread count starts there). */
+  | { type: 'MemberJoined'; user: string; role: Role; at: number; n?: number }
   | { type: 'MemberInvited'; user: string; by: string; at: number }
   | { type: 'MemberLeft'; user: string; at: number }
-  | { type: 'MemberRemoved'; user: string; by: string; at: number }
-  | { type: 'MessageSent'; author: string; text: string; at: number; moderation?: Moderation }
+  | { type: 'MemberRemoved'; user: string; by: string; at: number; reason?: string }
+  /** `until`: ms since the epoch; 0 until an owner unmutes them. */
+  | { type: 'MemberMuted'; user: string; by: string; until: number; reason: string; at: number }
+  | { type: 'MemberUnmuted'; user: string; by: string; at: number }
+  /** `n`: the message's ordinal in the room (1, 2, …), for unread counts. */
+  | { type: 'MessageSent'; author: string; text: string; at: number; n?: number; moderation?: Moderation }
   | { type: 'MessageEdited'; target: number; text: string; by: string; at: number; moderation?: Moderation }
   | { type: 'MessageDeleted'; target: number; by: string; at: number }
   | { type: 'ReactionAdded'; target: number; emoji: string; by: string; at: number }
@@ -112,6 +123,8 @@ export interface RoomState {
   settings: RoomSettings;
   /** Members a declaration added (and may remove again); others joined by themselves. */
   declared: Record<string, Role>;
+  /** Muted members and until when (0: until unmuted). */
+  muted: Record<string, number>;
 }
 
 export const emptyRoom = (): RoomState => ({
@@ -127,4 +140,5 @@ export const emptyRoom = (): RoomState => ({
   lastActivityAt: 0,
   settings: defaultRoomSettings(),
   declared: {},
+  muted: {},
 });

@@ -44,6 +44,9 @@ function count(value: unknown, field: string, max: number): number {
   return value as number;
 }
 
+const reason = (value: unknown) =>
+  value === undefined ? {} : { reason: cleanText(value, 'reason', roomLimits.reasonMax) };
+
 function userIds(value: unknown, field: string): string[] {
   if (!Array.isArray(value) || value.length > roomLimits.membersMax)
     throw new InvalidField(`${field} must be a list of at most ${roomLimits.membersMax} user ids`);
@@ -137,9 +140,21 @@ function parse(raw: Raw): RoomCommand {
       onlyFields(raw, ['type', 'by']);
       return { type: raw.type, by };
     case 'invite':
-    case 'remove':
+    case 'unmute':
       onlyFields(raw, ['type', 'by', 'user']);
       return { type: raw.type, by, user: userId(raw.user, 'user') };
+    case 'remove':
+      onlyFields(raw, ['type', 'by', 'user', 'reason']);
+      return { type: 'remove', by, user: userId(raw.user, 'user'), ...reason(raw.reason) };
+    case 'mute':
+      onlyFields(raw, ['type', 'by', 'user', 'minutes', 'reason']);
+      return {
+        type: 'mute',
+        by,
+        user: userId(raw.user, 'user'),
+        minutes: count(raw.minutes ?? 0, 'minutes', roomLimits.muteMinutesMax),
+        ...reason(raw.reason),
+      };
     case 'send':
       onlyFields(raw, ['type', 'by', 'text']);
       return { type: 'send', by, text: cleanText(raw.text, 'text', roomLimits.textMax) };
@@ -156,7 +171,7 @@ function parse(raw: Raw): RoomCommand {
       return { type: 'react', by, seq: seq(raw.seq), emoji: emoji(raw.emoji), on: raw.on !== false };
     default:
       throw new InvalidField(
-        'type must be one of create, join, leave, invite, remove, send, edit, delete, react, configure, close',
+        'type must be one of create, join, leave, invite, remove, mute, unmute, send, edit, delete, react, configure, close',
       );
   }
 }
@@ -171,6 +186,8 @@ const eventFields: Record<RoomEvent['type'], Record<string, 'string' | 'number' 
   MemberInvited: { user: 'string', by: 'string', at: 'number' },
   MemberLeft: { user: 'string', at: 'number' },
   MemberRemoved: { user: 'string', by: 'string', at: 'number' },
+  MemberMuted: { user: 'string', by: 'string', until: 'number', reason: 'string', at: 'number' },
+  MemberUnmuted: { user: 'string', by: 'string', at: 'number' },
   MessageSent: { author: 'string', text: 'string', at: 'number' },
   MessageEdited: { target: 'number', text: 'string', by: 'string', at: 'number' },
   MessageDeleted: { target: 'number', by: 'string', at: 'number' },

@@ -17,8 +17,8 @@ function when(given: RoomEvent[], raw: unknown): RoomEvent[] | string {
 const fold = (events: RoomEvent[]): RoomState => events.reduce(evolveRoom, emptyRoom());
 const created: RoomEvent[] = [
   { type: 'RoomCreated', kind: 'group', name: 'Diary club', visibility: 'private', by: 'ann', at },
-  { type: 'MemberJoined', user: 'ann', role: 'owner', at },
-  { type: 'MemberJoined', user: 'bob', role: 'member', at },
+  { type: 'MemberJoined', user: 'ann', role: 'owner', at, n: 0 },
+  { type: 'MemberJoined', user: 'bob', role: 'member', at, n: 0 },
 ];
 const withMessage: RoomEvent[] = [...created, { type: 'MessageSent', author: 'bob', text: 'hi', at }]; // seq 4
 
@@ -33,8 +33,8 @@ describe('room rules', () => {
     it('creates a direct conversation of exactly the two users', () => {
       expect(when([], { type: 'create', by: 'ann', kind: 'direct', peer: 'bob' })).to.deep.equal([
         { type: 'RoomCreated', kind: 'direct', name: '', visibility: 'private', by: 'ann', at },
-        { type: 'MemberJoined', user: 'ann', role: 'member', at },
-        { type: 'MemberJoined', user: 'bob', role: 'member', at },
+        { type: 'MemberJoined', user: 'ann', role: 'member', at, n: 0 },
+        { type: 'MemberJoined', user: 'bob', role: 'member', at, n: 0 },
       ]);
       expect(when([], { type: 'create', by: 'ann', kind: 'direct', peer: 'ann' })).to.equal(
         'invalid_command',
@@ -54,7 +54,7 @@ describe('room rules', () => {
       expect(when(created, { type: 'join', by: 'cat' })).to.equal('forbidden');
       const invited: RoomEvent[] = [...created, { type: 'MemberInvited', user: 'cat', by: 'bob', at }];
       expect(when(invited, { type: 'join', by: 'cat' })).to.deep.equal([
-        { type: 'MemberJoined', user: 'cat', role: 'member', at },
+        { type: 'MemberJoined', user: 'cat', role: 'member', at, n: 0 },
       ]);
       expect(
         fold([...invited, { type: 'MemberJoined', user: 'cat', role: 'member', at }]).invited,
@@ -64,7 +64,7 @@ describe('room rules', () => {
     it('lets anyone join a public room once', () => {
       const open = [{ ...created[0]!, visibility: 'public' } as RoomEvent, ...created.slice(1)];
       expect(when(open, { type: 'join', by: 'dan' })).to.deep.equal([
-        { type: 'MemberJoined', user: 'dan', role: 'member', at },
+        { type: 'MemberJoined', user: 'dan', role: 'member', at, n: 0 },
       ]);
       expect(when(open, { type: 'join', by: 'bob' })).to.equal('already_member');
     });
@@ -97,7 +97,7 @@ describe('room rules', () => {
   describe('messages', () => {
     it('lets members post and refuses everyone else', () => {
       expect(when(created, { type: 'send', by: 'bob', text: 'hello' })).to.deep.equal([
-        { type: 'MessageSent', author: 'bob', text: 'hello', at },
+        { type: 'MessageSent', author: 'bob', text: 'hello', at, n: 1 },
       ]);
       expect(when(created, { type: 'send', by: 'eve', text: 'spam' })).to.equal('forbidden');
     });
@@ -173,8 +173,8 @@ describe('room rules', () => {
 
     it('creates the room with its declared owners and members', () => {
       const events = when([], declaration);
-      expect(events).to.deep.include({ type: 'MemberJoined', user: 'ann', role: 'owner', at });
-      expect(events).to.deep.include({ type: 'MemberJoined', user: 'bob', role: 'member', at });
+      expect(events).to.deep.include({ type: 'MemberJoined', user: 'ann', role: 'owner', at, n: 0 });
+      expect(events).to.deep.include({ type: 'MemberJoined', user: 'bob', role: 'member', at, n: 0 });
       const state = fold(events as RoomEvent[]);
       expect(state).to.deep.include({ created: true, name: 'Lobby', visibility: 'public' });
       expect(state.declared).to.deep.equal({ ann: 'owner', bob: 'member' });
@@ -197,7 +197,7 @@ describe('room rules', () => {
 
     it('changes a member into an owner', () => {
       const events = when(applied([], declaration), { ...declaration, owners: ['ann', 'bob'], members: [] });
-      expect(events).to.deep.include({ type: 'MemberJoined', user: 'bob', role: 'owner', at });
+      expect(events).to.deep.include({ type: 'MemberJoined', user: 'bob', role: 'owner', at, n: 0 });
     });
 
     it('lets only owners post in an announcement room', () => {
@@ -241,6 +241,57 @@ describe('room rules', () => {
     it('reads snapshots written before settings existed', () => {
       const old = { ...emptyRoom(), settings: undefined, declared: undefined };
       expect(roomActor.fromSnapshot!(JSON.parse(JSON.stringify(old)))).to.deep.equal(emptyRoom());
+    });
+  });
+
+  describe('unread counts and muting', () => {
+    it('numbers messages and tells a joiner how many came before them', () => {
+      const state = fold([...withMessage, { type: 'MemberInvited', user: 'cat', by: 'bob', at }]);
+      expect(decideRoom(state, { type: 'send', by: 'ann', text: 'two' }, at)).to.deep.include({
+        type: 'MessageSent',
+        author: 'ann',
+        text: 'two',
+        at,
+        n: 2,
+      });
+      expect(decideRoom(state, { type: 'join', by: 'cat' }, at)).to.deep.equal([
+        { type: 'MemberJoined', user: 'cat', role: 'member', at, n: 1 },
+      ]);
+    });
+
+    it('lets an owner mute a member for a while or until unmuted, with a reason', () => {
+      expect(
+        when(created, { type: 'mute', by: 'ann', user: 'bob', minutes: 5, reason: 'calm' }),
+      ).to.deep.equal([
+        { type: 'MemberMuted', user: 'bob', by: 'ann', until: at + 5 * 60_000, reason: 'calm', at },
+      ]);
+      expect(when(created, { type: 'mute', by: 'bob', user: 'ann' })).to.equal('forbidden');
+      expect(when(created, { type: 'mute', by: 'ann', user: 'eve' })).to.equal('not_member');
+      expect(when(created, { type: 'mute', by: 'ann', user: 'bob', minutes: -1 })).to.equal(
+        'invalid_command',
+      );
+      const muted: RoomEvent[] = [
+        ...created,
+        { type: 'MemberMuted', user: 'bob', by: 'ann', until: 0, reason: 'muted by an owner', at },
+      ];
+      expect(when(muted, { type: 'send', by: 'bob', text: 'hi' })).to.equal('muted');
+      const unmuted: RoomEvent[] = [...muted, { type: 'MemberUnmuted', user: 'bob', by: 'ann', at }];
+      expect(when(unmuted, { type: 'send', by: 'bob', text: 'hi' })).to.be.an('array');
+      expect(when(unmuted, { type: 'unmute', by: 'ann', user: 'bob' })).to.deep.equal([]);
+    });
+
+    it('lets a timed mute run out', () => {
+      const expired: RoomEvent[] = [
+        ...created,
+        { type: 'MemberMuted', user: 'bob', by: 'ann', until: at - 1, reason: 'r', at: at - 60_000 },
+      ];
+      expect(when(expired, { type: 'send', by: 'bob', text: 'back' })).to.be.an('array');
+    });
+
+    it('records why a member was removed', () => {
+      expect(when(created, { type: 'remove', by: 'ann', user: 'bob', reason: 'spam' })).to.deep.equal([
+        { type: 'MemberRemoved', user: 'bob', by: 'ann', at, reason: 'spam' },
+      ]);
     });
   });
 

@@ -14,6 +14,19 @@ import {
 } from './room-model.js';
 
 const isMember = (s: RoomState, user: string) => s.members[user] !== undefined;
+const isMuted = (s: RoomState, user: string, at: number) => {
+  const until = s.muted[user];
+  return until !== undefined && (until === 0 || until > at);
+};
+const reasonOf = (command: { reason?: string }) => (command.reason ? { reason: command.reason } : {});
+/** A member joins; the room's message count so far is where their unread count starts. */
+const joined = (s: RoomState, user: string, role: Role, at: number): RoomEvent => ({
+  type: 'MemberJoined',
+  user,
+  role,
+  at,
+  n: s.messageCount,
+});
 const isOwner = (s: RoomState, user: string) => s.members[user] === 'owner';
 const owners = (s: RoomState) => Object.keys(s.members).filter((u) => s.members[u] === 'owner');
 
@@ -60,7 +73,7 @@ function configureRoom(state: RoomState, d: RoomDeclaration, at: number): RoomEv
     events.push({ type: 'RoomConfigured', kind, name, visibility, settings, declared, at });
   }
   for (const [user, role] of Object.entries(declared)) {
-    if (state.members[user] !== role) events.push({ type: 'MemberJoined', user, role, at });
+    if (state.members[user] !== role) events.push(joined(state, user, role, at));
   }
   for (const user of Object.keys(state.declared)) {
     if (!(user in declared) && isMember(state, user))
@@ -78,8 +91,8 @@ export function decideRoom(state: RoomState, command: RoomCommand, at: number): 
     if (command.kind === 'direct') {
       return [
         { type: 'RoomCreated', kind: 'direct', name: '', visibility: 'private', by: command.by, at },
-        { type: 'MemberJoined', user: command.by, role: 'member', at },
-        { type: 'MemberJoined', user: command.peer, role: 'member', at },
+        joined(state, command.by, 'member', at),
+        joined(state, command.peer, 'member', at),
       ];
     }
     const others = [...new Set(command.members)].filter((u) => u !== command.by);
@@ -92,8 +105,8 @@ export function decideRoom(state: RoomState, command: RoomCommand, at: number): 
         by: command.by,
         at,
       },
-      { type: 'MemberJoined', user: command.by, role: 'owner', at },
-      ...others.map((user): RoomEvent => ({ type: 'MemberJoined', user, role: 'member', at })),
+      joined(state, command.by, 'owner', at),
+      ...others.map((user) => joined(state, user, 'member', at)),
     ];
   }
   if (!state.created) return reject('room_not_found', 'no such room');
@@ -107,7 +120,7 @@ export function decideRoom(state: RoomState, command: RoomCommand, at: number): 
         return reject('forbidden', 'the room is private');
       if (Object.keys(state.members).length >= state.settings.maxMembers)
         return reject('room_full', 'the room is full');
-      return [{ type: 'MemberJoined', user: by, role: 'member', at }];
+      return [joined(state, by, 'member', at)];
 
     case 'leave':
       if (!isMember(state, by)) return reject('not_member', 'not a member of the room');
@@ -128,15 +141,31 @@ export function decideRoom(state: RoomState, command: RoomCommand, at: number): 
       if (!isOwner(state, by)) return reject('forbidden', 'only an owner can remove members');
       if (!isMember(state, command.user)) return reject('not_member', 'not a member of the room');
       if (isOwner(state, command.user)) return reject('forbidden', 'owners cannot be removed');
-      return [{ type: 'MemberRemoved', user: command.user, by, at }];
+      return [{ type: 'MemberRemoved', user: command.user, by, at, ...reasonOf(command) }];
+
+    case 'mute': {
+      if (!isOwner(state, by)) return reject('forbidden', 'only an owner can mute members');
+      if (!isMember(state, command.user)) return reject('not_member', 'not a member of the room');
+      if (isOwner(state, command.user)) return reject('forbidden', 'owners cannot be muted');
+      const until = command.minutes === 0 ? 0 : at + command.minutes * 60_000;
+      const reason = command.reason ?? 'muted by an owner';
+      return [{ type: 'MemberMuted', user: command.user, by, until, reason, at }];
+    }
+
+    case 'unmute':
+      if (!isOwner(state, by)) return reject('forbidden', 'only an owner can unmute members');
+      if (state.muted[command.user] === undefined) return [];
+      return [{ type: 'MemberUnmuted', user: command.user, by, at }];
 
     case 'send': {
       if (!isMember(state, by)) return reject('forbidden', 'only members can post');
       if (state.kind === 'announcement' && !isOwner(state, by))
         return reject('forbidden', 'only owners post in an announcement room');
+      if (isMuted(state, by, at)) return reject('muted', 'an owner muted you in this room');
       const decision = moderate(state.settings, command.text);
       if (isRejection(decision)) return decision;
-      return [{ type: 'MessageSent', author: by, text: command.text, at, ...decision }];
+      const n = state.messageCount + 1;
+      return [{ type: 'MessageSent', author: by, text: command.text, at, n, ...decision }];
     }
 
     case 'edit': {
@@ -230,7 +259,11 @@ export function evolveRoom(state: RoomState, event: RoomEvent): RoomState {
       return { ...s, invited: { ...s.invited, [event.user]: true } };
     case 'MemberLeft':
     case 'MemberRemoved':
-      return { ...s, members: withoutKey(s.members, event.user) };
+      return { ...s, members: withoutKey(s.members, event.user), muted: withoutKey(s.muted, event.user) };
+    case 'MemberMuted':
+      return { ...s, muted: { ...s.muted, [event.user]: event.until } };
+    case 'MemberUnmuted':
+      return { ...s, muted: withoutKey(s.muted, event.user) };
     case 'MessageSent':
       return {
         ...s,

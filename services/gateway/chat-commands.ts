@@ -17,6 +17,8 @@ const statusOfRejection: Record<string, number> = {
   last_owner: 409,
   room_full: 409,
   message_blocked: 422,
+  muted: 403,
+  blocked: 403,
   entry_not_found: 404,
   entry_exists: 409,
   diary_full: 409,

@@ -7,6 +7,8 @@ import { ActorClient } from '../actors/client.js';
 import { AccessTokenVerifier } from '../identity/verifier.js';
 import type { Logger } from '../kit/log.js';
 import { cors, errorHandler, jsonBody, notFound, securityHeaders, tracing } from './http.js';
+import { PresenceStore } from '../presence/presence-store.js';
+import { BlockCache } from './block-cache.js';
 import { LiveHub } from './live.js';
 import { openApiDocument } from './openapi.js';
 import { RateLimiter, type RateLimits } from './rate-limit.js';
@@ -25,6 +27,8 @@ export interface GatewayDeps {
     bodyLimitBytes: number;
     wsMaxFrameBytes: number;
     rateLimits: RateLimits;
+    presenceTtlSeconds: number;
+    typingTtlSeconds: number;
   };
 }
 
@@ -39,6 +43,9 @@ export interface Gateway {
 /** The public edge: REST under /api/v1 and live events at /ws. Stateless; any number of replicas. */
 export async function startGateway({ nc, redis, log, config }: GatewayDeps): Promise<Gateway> {
   const verifier = new AccessTokenVerifier(config.jwtSecret, redis);
+  const presence = new PresenceStore(redis, config.presenceTtlSeconds * 1000);
+  const blocks = new BlockCache(nc);
+  blocks.start();
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
@@ -51,6 +58,8 @@ export async function startGateway({ nc, redis, log, config }: GatewayDeps): Pro
       actors: new ActorClient(nc, config.partitions),
       verifier,
       limiter: new RateLimiter(redis, config.rateLimits),
+      presence,
+      blocks,
     }),
   );
   app.use(notFound);
@@ -58,7 +67,15 @@ export async function startGateway({ nc, redis, log, config }: GatewayDeps): Pro
 
   const server = createServer({ maxHeaderSize: 16 * 1024 }, app);
   server.requestTimeout = 30_000;
-  const live = new LiveHub(server, { nc, verifier, log, maxFrameBytes: config.wsMaxFrameBytes });
+  const live = new LiveHub(server, {
+    nc,
+    verifier,
+    log,
+    maxFrameBytes: config.wsMaxFrameBytes,
+    presence,
+    typingTtlMs: config.typingTtlSeconds * 1000,
+    blocks,
+  });
   await live.start();
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -71,6 +88,7 @@ export async function startGateway({ nc, redis, log, config }: GatewayDeps): Pro
     port: (server.address() as AddressInfo).port,
     async close() {
       await live.close();
+      blocks.close();
       server.closeIdleConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

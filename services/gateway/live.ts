@@ -1,44 +1,53 @@
 import { DeliverPolicy, jetstream, type ConsumerMessages } from '@nats-io/jetstream';
-import type { NatsConnection } from '@nats-io/transport-node';
+import type { NatsConnection, Subscription } from '@nats-io/transport-node';
+import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { PublishedEvent } from '../actors/envelope.js';
 import { streams, subjects } from '../actors/topology.js';
+import { hideBlocked } from '../chat/blocking.js';
 import { visibleTo } from '../chat/moderation.js';
-import { chatSubjects, roomIdPattern } from '../chat/endpoints.js';
+import { chatSubjects, receiptSubject, roomIdPattern } from '../chat/endpoints.js';
 import type { AccessTokenVerifier } from '../identity/verifier.js';
 import { ApiError } from '../kit/api-error.js';
 import type { Logger } from '../kit/log.js';
 import { callRpc } from '../kit/rpc.js';
+import { isDeviceState } from '../presence/presence.js';
+import type { PresenceStore } from '../presence/presence-store.js';
+import { sendFrame as send, type Fanout, type LiveClient as Client } from './fanout.js';
+import type { BlockCache } from './block-cache.js';
+import { PresenceRelay } from './presence-relay.js';
 import { RoomCursor, type RoomEventFrame } from './room-cursor.js';
+import { TypingRelay } from './typing-relay.js';
 
 // Live delivery over WebSocket at /ws?access_token=…
 //   client → {"type":"subscribe","rooms":[{"room":"r_1","after":42}]}
 //            {"type":"unsubscribe","rooms":["r_1"]}   {"type":"ping"}
+//            {"type":"heartbeat","state":"active"|"away"}   {"type":"typing","room":"r_1"}
 //   server → {"type":"event","room":"r_1","seq":43,"event":{...}}
 //            {"type":"subscribed","room":"r_1","after":42}  {"type":"unsubscribed","room":"r_1","reason":"..."}
+//            {"type":"presence","users":[{"user","status","lastSeen"}]}
+//            {"type":"typing","room","user","typing":true|false,"expiresAt"?}
+//            {"type":"receipt","room","user","seq"}
 //            {"type":"error","error":"...","message":"...","room"?:"r_1"}  {"type":"pong"}
 // Each subscribed room goes through a RoomCursor, so history (catch-up after
 // `after`) and live events merge into one gap-free, duplicate-free sequence.
+// A connection is a device for presence: online on connect, kept by
+// heartbeats, offline on close or when heartbeats stop for the TTL.
 
 const pageSize = 200;
 const maxRoomsPerSocket = 500;
 
-interface Client {
-  ws: WebSocket;
-  user: string;
-  cursors: Map<string, RoomCursor>;
-  fetching: Set<string>;
-  alive: boolean;
-}
-
-export class LiveHub {
+export class LiveHub implements Fanout {
   readonly #wss: WebSocketServer;
   readonly #byRoom = new Map<string, Set<Client>>();
   readonly #clients = new Map<WebSocket, Client>();
   #events: ConsumerMessages | undefined;
   #heartbeat: NodeJS.Timeout | undefined;
+  #receipts: Subscription | undefined;
   #connected = false;
+  readonly #presence: PresenceRelay;
+  readonly #typing: TypingRelay;
 
   constructor(
     server: Server,
@@ -47,10 +56,33 @@ export class LiveHub {
       verifier: AccessTokenVerifier;
       log: Logger;
       maxFrameBytes: number;
+      presence: PresenceStore;
+      typingTtlMs: number;
+      blocks: BlockCache;
     },
   ) {
     this.#wss = new WebSocketServer({ server, path: '/ws', maxPayload: deps.maxFrameBytes });
     this.#wss.on('connection', (ws, req) => void this.#accept(ws, req));
+    this.#presence = new PresenceRelay({ nc: deps.nc, store: deps.presence, fanout: this, log: deps.log });
+    this.#typing = new TypingRelay({ nc: deps.nc, fanout: this, ttlMs: deps.typingTtlMs });
+    deps.blocks.onChange((user) => void this.#reloadBlocks(user));
+  }
+
+  async #reloadBlocks(user: string): Promise<void> {
+    const clients = [...this.#clients.values()].filter((c) => c.user === user);
+    if (clients.length === 0) return;
+    const blocked = await this.deps.blocks.blockedBy(user).catch(() => undefined);
+    if (blocked) for (const client of clients) client.blocked = blocked;
+  }
+
+  clientsIn(rooms: Iterable<string>): Set<Client> {
+    const clients = new Set<Client>();
+    for (const room of rooms) for (const client of this.#byRoom.get(room) ?? []) clients.add(client);
+    return clients;
+  }
+
+  send(client: Client, message: unknown): void {
+    send(client, message);
   }
 
   /** True once live room events are flowing from JetStream. */
@@ -60,11 +92,23 @@ export class LiveHub {
 
   async start(): Promise<void> {
     this.#heartbeat = setInterval(() => this.#checkAlive(), 30_000);
+    this.#presence.start();
+    this.#typing.start();
+    this.#receipts = this.deps.nc.subscribe(receiptSubject('*'), {
+      callback: (err, msg) => {
+        if (err) return;
+        const receipt = msg.json<{ room: string; user: string; seq: number }>();
+        for (const client of this.clientsIn([receipt.room])) send(client, { type: 'receipt', ...receipt });
+      },
+    });
     void this.#follow();
   }
 
   async close(): Promise<void> {
     clearInterval(this.#heartbeat);
+    await this.#presence.close([...this.#clients.values()]);
+    this.#typing.close();
+    this.#receipts?.unsubscribe();
     await this.#events?.close();
     for (const ws of this.#wss.clients) ws.close(1001, 'server going away');
     await new Promise<void>((resolve) => this.#wss.close(() => resolve()));
@@ -87,6 +131,8 @@ export class LiveHub {
     this.#connected = true;
     for await (const msg of this.#events) {
       const event = msg.json<PublishedEvent>();
+      if (event.data.type === 'MessageSent')
+        this.#typing.messageSent(event.actorId, String(event.data.author));
       this.#deliver(event.actorId, [{ room: event.actorId, seq: event.version, ...event.data }]);
     }
   }
@@ -102,25 +148,43 @@ export class LiveHub {
     ws.on('error', () => undefined); // invalid frames close the socket with a reason; nothing to crash
     const token = new URL(req.url ?? '/', 'http://x').searchParams.get('access_token') ?? '';
     let user: string;
+    let blocked: Set<string>;
     try {
       user = (await this.deps.verifier.authenticate(token)).sub;
+      blocked = await this.deps.blocks.blockedBy(user);
     } catch (err) {
-      ws.close(4401, err instanceof ApiError ? err.error : 'unauthorized');
+      // 4401: sign in again; 1013: a service it needs did not answer, try again later.
+      if (err instanceof ApiError && err.status !== 401) ws.close(1013, err.error);
+      else ws.close(4401, err instanceof ApiError ? err.error : 'unauthorized');
       return;
     }
-    const accepted: Client = { ws, user, cursors: new Map(), fetching: new Set(), alive: true };
+    const accepted: Client = {
+      ws,
+      user,
+      device: randomBytes(9).toString('base64url'),
+      cursors: new Map(),
+      confirmed: new Set(),
+      fetching: new Set(),
+      alive: true,
+      blocked,
+    };
     session.client = accepted;
     this.#clients.set(ws, accepted);
     ws.on('pong', () => (accepted.alive = true));
     ws.on('close', () => {
-      this.#clients.delete(ws);
+      if (!this.#clients.delete(ws)) return;
+      this.#typing.forget(accepted);
       for (const room of accepted.cursors.keys()) this.#byRoom.get(room)?.delete(accepted);
+      void this.#presence.disconnected(accepted).catch(() => undefined); // the TTL ends it otherwise
+    });
+    await this.#presence.connected(accepted).catch((err: unknown) => {
+      this.deps.log.warn('presence not recorded', { error: err });
     });
     for (const [text, isBinary] of early.splice(0)) void this.#onMessage(accepted, text, isBinary);
   }
 
   async #onMessage(client: Client, text: string, isBinary: boolean): Promise<void> {
-    let message: { type?: unknown; rooms?: unknown };
+    let message: { type?: unknown; rooms?: unknown; state?: unknown; room?: unknown };
     try {
       if (isBinary) throw new Error('binary frames are not spoken here');
       message = JSON.parse(text) as typeof message;
@@ -129,6 +193,25 @@ export class LiveHub {
       return send(client, { type: 'error', error: 'validation_failed', message: (err as Error).message });
     }
     if (message.type === 'ping') return send(client, { type: 'pong' });
+    if (message.type === 'heartbeat') {
+      if (!isDeviceState(message.state ?? 'active'))
+        return send(client, {
+          type: 'error',
+          error: 'validation_failed',
+          message: 'state must be active or away',
+        });
+      client.alive = true;
+      return this.#presence.heartbeat(client, (message.state ?? 'active') as 'active').catch(() => undefined);
+    }
+    if (message.type === 'typing') {
+      const room = message.room;
+      if (typeof room !== 'string' || !client.confirmed.has(room)) {
+        const reason = 'typing needs a room you are subscribed to';
+        return send(client, { type: 'error', error: 'validation_failed', message: reason });
+      }
+      this.#typing.signal(client, room);
+      return;
+    }
     if (message.type === 'subscribe' && Array.isArray(message.rooms)) {
       for (const entry of message.rooms.slice(0, maxRoomsPerSocket)) this.#subscribe(client, entry);
       return;
@@ -141,7 +224,7 @@ export class LiveHub {
     send(client, {
       type: 'error',
       error: 'validation_failed',
-      message: 'type must be subscribe, unsubscribe or ping',
+      message: 'type must be subscribe, unsubscribe, heartbeat, typing or ping',
     });
   }
 
@@ -176,6 +259,7 @@ export class LiveHub {
 
   #unsubscribe(client: Client, room: string, reason: string): void {
     if (!client.cursors.delete(room)) return;
+    client.confirmed.delete(room);
     this.#byRoom.get(room)?.delete(client);
     send(client, { type: 'unsubscribed', room, reason });
   }
@@ -191,7 +275,8 @@ export class LiveHub {
 
   #send(client: Client, cursor: RoomCursor, frames: RoomEventFrame[]): void {
     for (const { room, seq, ...event } of frames) {
-      send(client, { type: 'event', room, seq, event: visibleTo(client.user, event) });
+      const shown = visibleTo(client.user, hideBlocked(client.blocked, event));
+      send(client, { type: 'event', room, seq, event: shown });
       const left =
         (event.type === 'MemberLeft' || event.type === 'MemberRemoved') && event.user === client.user;
       if (left) return this.#unsubscribe(client, cursor.room, 'no longer a member');
@@ -212,6 +297,7 @@ export class LiveHub {
           after: cursor.lastDelivered,
           limit: pageSize,
         });
+        client.confirmed.add(room);
         this.#send(client, cursor, cursor.offer(events));
         // Live events that arrived meanwhile may have opened a new gap: they are
         // stored before they are published, so another page closes it.
@@ -238,8 +324,4 @@ export class LiveHub {
       client.ws.ping();
     }
   }
-}
-
-function send(client: Client, message: unknown): void {
-  if (client.ws.readyState === client.ws.OPEN) client.ws.send(JSON.stringify(message));
 }

@@ -283,9 +283,76 @@ export const openApiDocument = {
     '/rooms/{room}/members/{user}': {
       delete: {
         ...secured,
-        parameters: [room, user],
+        parameters: [
+          room,
+          user,
+          query('reason', { type: 'string', maxLength: 500 }, 'recorded in the event'),
+        ],
         summary: 'Remove a member (owners)',
         responses: ok('Removed', seqReply),
+      },
+    },
+    '/rooms/{room}/members/{user}/mute': {
+      put: {
+        ...secured,
+        parameters: [room, user],
+        summary: 'Mute a member (owners); minutes 0 mutes until unmuted',
+        requestBody: body({
+          minutes: { type: 'integer', minimum: 0, maximum: 525600 },
+          reason: { type: 'string', maxLength: 500 },
+        }),
+        responses: { ...ok('Muted', seqReply), ...forbidden },
+      },
+      delete: {
+        ...secured,
+        parameters: [room, user],
+        summary: 'Unmute a member (owners)',
+        responses: { ...ok('Unmuted', seqReply), ...forbidden },
+      },
+    },
+    '/rooms/{room}/read': {
+      post: {
+        ...secured,
+        parameters: [room],
+        summary: 'Move my read watermark up to seq (never down); pushed to the room as a receipt',
+        requestBody: body({ seq: { type: 'integer', minimum: 0 } }, ['seq']),
+        responses: ok('My watermark and unread count', {
+          type: 'object',
+          properties: { seq: { type: 'integer' }, readSeq: { type: 'integer' }, unread: { type: 'integer' } },
+        }),
+      },
+    },
+    '/rooms/{room}/receipts': {
+      get: {
+        ...secured,
+        parameters: [room, query('limit', { type: 'integer', minimum: 1, maximum: 200 })],
+        summary: "Members' read watermarks (furthest first) and my unread count",
+        responses: { ...ok('Receipts'), ...forbidden },
+      },
+    },
+    '/presence': {
+      get: {
+        ...secured,
+        parameters: [query('users', { type: 'string' }, '1 to 100 user ids, comma-separated')],
+        summary: 'online / away / offline and last seen of users',
+        responses: ok('Presence'),
+      },
+    },
+    '/me/blocks': {
+      get: { ...secured, summary: 'The users I blocked', responses: ok('Blocked users') },
+    },
+    '/me/blocks/{user}': {
+      put: {
+        ...secured,
+        parameters: [user],
+        summary: 'Block a user: no direct messages either way, their messages reach me without text',
+        responses: ok('The users I blocked'),
+      },
+      delete: {
+        ...secured,
+        parameters: [user],
+        summary: 'Unblock a user',
+        responses: ok('The users I blocked'),
       },
     },
     '/rooms/{room}/messages': {

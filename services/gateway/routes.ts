@@ -12,6 +12,10 @@ import { queryText } from './query.js';
 import { classOf, type RateLimiter } from './rate-limit.js';
 import { diaryRoutes } from './diary-routes.js';
 import { meRoutes } from './me-routes.js';
+import { socialRoutes } from './social-routes.js';
+import type { PresenceStore } from '../presence/presence-store.js';
+import { hideBlocked } from '../chat/blocking.js';
+import { blockedError, DirectGuard, type BlockCache } from './block-cache.js';
 import { commandIdFor, directRoomId, newRoomId, parseSeq, pick, roomCommand } from './chat-commands.js';
 
 export interface RouteDeps {
@@ -20,9 +24,11 @@ export interface RouteDeps {
   verifier: AccessTokenVerifier;
   /** Counts requests per user (or address before sign-in) across replicas. */
   limiter: RateLimiter;
+  presence: PresenceStore;
+  blocks: BlockCache;
 }
 
-const claimsOf = (req: Request): AccessClaims => (req as Request & { claims: AccessClaims }).claims;
+export const claimsOf = (req: Request): AccessClaims => (req as Request & { claims: AccessClaims }).claims;
 
 /**
  * Bearer authentication: 401 in the project's format when missing, bad,
@@ -40,14 +46,14 @@ export function requireAuth(verifier: AccessTokenVerifier, limiter: RateLimiter)
   };
 }
 
-function roomParam(req: Request): string {
+export function roomParam(req: Request): string {
   const room = req.params.room;
   if (typeof room !== 'string' || !roomIdPattern.test(room))
     throw new ApiError('not_found', 404, 'no such room');
   return room;
 }
 
-function queryInt(req: Request, name: string): number | undefined {
+export function queryInt(req: Request, name: string): number | undefined {
   const raw = req.query[name];
   if (raw === undefined) return undefined;
   if (typeof raw !== 'string' || !/^\d{1,15}$/.test(raw)) {
@@ -57,8 +63,9 @@ function queryInt(req: Request, name: string): number | undefined {
 }
 
 export function apiRoutes(deps: RouteDeps): Router {
-  const { nc, actors, verifier, limiter } = deps;
+  const { nc, actors, verifier, limiter, blocks } = deps;
   const router = Router();
+  const direct = new DirectGuard(blocks, actors);
   const auth = requireAuth(verifier, limiter);
   const signIn = limiter.byAddress('auth');
   const me = (req: Request) => claimsOf(req).sub;
@@ -105,6 +112,7 @@ export function apiRoutes(deps: RouteDeps): Router {
     const { peer } = pick(req.body, ['peer']);
     if (typeof peer !== 'string') throw validationFailed('peer must be a user id', { field: 'peer' });
     const id = directRoomId(me(req), peer);
+    if (await blocks.between(me(req), peer)) throw blockedError();
     try {
       const { seq } = await roomCommand(actors, id, { type: 'create', kind: 'direct', by: me(req), peer });
       res.status(201).json({ id, seq });
@@ -125,38 +133,49 @@ export function apiRoutes(deps: RouteDeps): Router {
   });
   router.delete('/rooms/:room/members/:user', auth, async (req, res) => {
     res.json(
-      await roomCommand(actors, roomParam(req), { type: 'remove', by: me(req), user: req.params.user }),
+      await roomCommand(actors, roomParam(req), {
+        type: 'remove',
+        by: me(req),
+        user: req.params.user,
+        ...(queryText(req, 'reason') ? { reason: queryText(req, 'reason') } : {}),
+      }),
     );
   });
 
   // Messages.
+  /** A room's messages or events as the user may see them: texts of users they blocked hidden. */
+  const roomItems = async (subject: string, req: Request, page: object) => {
+    const [items, blocked] = await Promise.all([
+      callRpc<Record<string, unknown>[]>(nc, subject, { room: roomParam(req), user: me(req), ...page }),
+      blocks.blockedBy(me(req)),
+    ]);
+    return items.map((item) => hideBlocked(blocked, item));
+  };
   router.get('/rooms/:room/messages', auth, async (req, res) => {
     const page = {
       before: queryInt(req, 'before'),
       after: queryInt(req, 'after'),
       limit: queryInt(req, 'limit') ?? 50,
     };
-    const messages = await callRpc(nc, chatSubjects.history, {
-      room: roomParam(req),
-      user: me(req),
-      ...page,
-    });
-    res.json({ messages });
+    res.json({ messages: await roomItems(chatSubjects.history, req, page) });
   });
   router.get('/search', auth, async (req, res) => {
     const text = queryText(req, 'q') ?? '';
     const limit = queryInt(req, 'limit') ?? 50;
-    res.json({ messages: await callRpc(nc, chatSubjects.search, { user: me(req), text, limit }) });
+    const [messages, blocked] = await Promise.all([
+      callRpc<{ author: string }[]>(nc, chatSubjects.search, { user: me(req), text, limit }),
+      blocks.blockedBy(me(req)),
+    ]);
+    res.json({ messages: messages.filter((m) => !blocked.has(m.author)) });
   });
   router.get('/rooms/:room/events', auth, async (req, res) => {
     const page = { after: queryInt(req, 'after') ?? 0, limit: queryInt(req, 'limit') ?? 100 };
-    res.json({
-      events: await callRpc(nc, chatSubjects.events, { room: roomParam(req), user: me(req), ...page }),
-    });
+    res.json({ events: await roomItems(chatSubjects.events, req, page) });
   });
   router.post('/rooms/:room/messages', auth, async (req, res) => {
     const { text, clientId } = pick(req.body, ['text', 'clientId']);
     const commandId = commandIdFor(me(req), clientId);
+    await direct.check(roomParam(req), me(req));
     res
       .status(201)
       .json(await roomCommand(actors, roomParam(req), { type: 'send', by: me(req), text }, commandId));
@@ -183,6 +202,7 @@ export function apiRoutes(deps: RouteDeps): Router {
   });
   router.use(diaryRoutes(deps, auth, me));
   router.use(meRoutes(deps, auth, me));
+  router.use(socialRoutes(deps, auth, me));
   for (const [method, on] of [
     ['put', true],
     ['delete', false],

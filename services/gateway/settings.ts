@@ -17,6 +17,10 @@ export const gatewaySettings = {
     env: 'RATE_LIMITS',
     parse: (raw: string | undefined) => parseRateLimits(raw?.trim() || defaultRateLimits),
   },
+  /** A WebSocket device counts as connected this long after its last heartbeat. */
+  presenceTtlSeconds: setting.int('PRESENCE_TTL_SECONDS', { default: 30, min: 2, max: 3600 }),
+  /** A typing indicator ends this long after the last signal. */
+  typingTtlSeconds: setting.int('TYPING_TTL_SECONDS', { default: 5, min: 1, max: 60 }),
   wsMaxFrameBytes: setting.int('WS_MAX_FRAME_BYTES', { default: 64 * 1024, min: 1024, max: 1024 * 1024 }),
 };
 

@@ -4,6 +4,7 @@ import type { Logger } from '../kit/log.js';
 import { serveRpc } from '../kit/rpc.js';
 import type { AccessClaims } from './tokens.js';
 import type { Identity } from './identity.js';
+import { blocksChangedSubject, type Blocks } from './blocks.js';
 
 /** The identity service's NATS subjects; the gateway is their caller. */
 export const identitySubjects = {
@@ -13,6 +14,9 @@ export const identitySubjects = {
   logout: 'identity.v1.logout',
   profile: 'identity.v1.profile',
   updateProfile: 'identity.v1.profile.update',
+  /** Block or unblock a user (`{user, blocked}`, as the signed-in user); whom a user blocked (`{user}`, platform-internal). */
+  setBlock: 'identity.v1.blocks.set',
+  blocks: 'identity.v1.blocks',
   /** Platform-internal (the operator): emails → user ids. The gateway never forwards to it. */
   resolve: 'identity.v1.resolve',
 };
@@ -35,10 +39,38 @@ function asUser(raw: unknown): AsUser {
   return r as AsUser;
 }
 
-export function serveIdentity(nc: NatsConnection, identity: Identity, log: Logger): Subscription[] {
+export function serveIdentity(
+  nc: NatsConnection,
+  identity: Identity,
+  blocks: Blocks,
+  log: Logger,
+): Subscription[] {
   const queue = 'identity';
   const s = identitySubjects;
   return [
+    serveRpc(
+      nc,
+      s.setBlock,
+      queue,
+      async (raw) => {
+        const { claims, body } = asUser(raw);
+        const changed = await blocks.set(claims.sub, (body ?? {}) as Record<string, unknown>, Date.now());
+        if (changed) nc.publish(blocksChangedSubject(claims.sub));
+        return { blocked: await blocks.of(claims.sub) };
+      },
+      log,
+    ),
+    serveRpc(
+      nc,
+      s.blocks,
+      queue,
+      async (raw) => {
+        const user = (raw as { user?: unknown } | null)?.user;
+        if (typeof user !== 'string') throw new ApiError('validation_failed', 400, 'user must be a user id');
+        return { blocked: await blocks.of(user) };
+      },
+      log,
+    ),
     serveRpc(nc, s.register, queue, (body) => identity.register(body), log),
     serveRpc(nc, s.login, queue, (body) => identity.login(body), log),
     serveRpc(nc, s.refresh, queue, (body) => identity.refresh(body), log),

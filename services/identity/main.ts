@@ -5,6 +5,7 @@ import { MongoClient } from 'mongodb';
 import { loadConfig } from '../kit/config.js';
 import { commonSettings, runService } from '../kit/service.js';
 import { serveIdentity } from './endpoints.js';
+import { Blocks } from './blocks.js';
 import { Identity } from './identity.js';
 import { identitySettings } from './settings.js';
 
@@ -17,8 +18,9 @@ await runService({
     const mongo = await MongoClient.connect(config.mongoUrl);
     const redis = new Redis(config.redisUrl);
     const identity = new Identity(mongo.db(config.mongoDb), redis, config);
-    await identity.ensureIndexes();
-    const subscriptions = serveIdentity(nc, identity, log);
+    const blocks = new Blocks(mongo.db(config.mongoDb));
+    await Promise.all([identity.ensureIndexes(), blocks.ensureIndexes()]);
+    const subscriptions = serveIdentity(nc, identity, blocks, log);
     return {
       checks: [{ name: 'redis', check: async () => void (await redis.ping()) }],
       async stop() {

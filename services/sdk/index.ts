@@ -27,6 +27,12 @@ export interface RoomEvent {
   event: { type: string; [key: string]: unknown };
 }
 
+/** Live signals besides room events: presence of people you share a room with, typing, read receipts. */
+export type LiveSignal =
+  | { type: 'presence'; users: { user: string; status: 'online' | 'away' | 'offline'; lastSeen: number }[] }
+  | { type: 'typing'; room: string; user: string; typing: boolean; expiresAt?: number }
+  | { type: 'receipt'; room: string; user: string; seq: number };
+
 type WebSocketLike = {
   readyState: number;
   send(data: string): void;
@@ -184,6 +190,45 @@ export class MetaChat {
     return this.api<{ seq: number }>('DELETE', `/rooms/${encodeURIComponent(room)}/messages/${seq}`);
   }
 
+  /** Moves your read watermark in a room up to `seq`; answers it and your unread count. */
+  markRead(room: string, seq: number) {
+    return this.api<{ seq: number; readSeq: number; unread: number }>(
+      'POST',
+      `/rooms/${encodeURIComponent(room)}/read`,
+      { seq },
+    );
+  }
+
+  receipts(room: string) {
+    return this.api<{ receipts: { user: string; seq: number }[]; readSeq: number; unread: number }>(
+      'GET',
+      `/rooms/${encodeURIComponent(room)}/receipts`,
+    );
+  }
+
+  presence(users: string[]) {
+    return this.api<{ presence: { user: string; status: string; lastSeen: number }[] }>(
+      'GET',
+      `/presence?users=${users.map(encodeURIComponent).join(',')}`,
+    );
+  }
+
+  /** As a room owner: silences a member for `minutes` (0: until unmuted). */
+  mute(room: string, user: string, minutes = 0, reason?: string) {
+    return this.api<{ seq: number }>(
+      'PUT',
+      `/rooms/${encodeURIComponent(room)}/members/${encodeURIComponent(user)}/mute`,
+      { minutes, ...(reason ? { reason } : {}) },
+    );
+  }
+
+  unmute(room: string, user: string) {
+    return this.api<{ seq: number }>(
+      'DELETE',
+      `/rooms/${encodeURIComponent(room)}/members/${encodeURIComponent(user)}/mute`,
+    );
+  }
+
   react(room: string, seq: number, emoji: string, on = true) {
     return this.api<{ seq: number }>(
       on ? 'PUT' : 'DELETE',
@@ -196,12 +241,12 @@ export class MetaChat {
    * stream reconnects by itself and resumes from the last sequence it
    * delivered, so nothing is missed or repeated. `for await` it; `close()` ends it.
    */
-  events(after: Record<string, number>): LiveEvents {
+  events(after: Record<string, number>, options: { heartbeatMs?: number } = {}): LiveEvents {
     if (!this.#WebSocket)
       throw new MetaChatError('unsupported', 0, 'no WebSocket available: pass one in the options');
     if (!this.tokens) throw new MetaChatError('unauthorized', 401, 'log in first');
     const url = `${this.#base.replace(/^http/, 'ws')}/ws?access_token=${encodeURIComponent(this.tokens.accessToken)}`;
-    return new LiveEvents(this.#WebSocket, url, after);
+    return new LiveEvents(this.#WebSocket, url, after, options.heartbeatMs ?? 10_000);
   }
 }
 
@@ -213,6 +258,9 @@ export class LiveEvents implements AsyncIterable<RoomEvent> {
   #socket: WebSocketLike | undefined;
   #closed = false;
   #failure: MetaChatError | undefined;
+  #heartbeat: ReturnType<typeof setInterval> | undefined;
+  #state: 'active' | 'away' = 'active';
+  readonly #signalListeners = new Set<(signal: LiveSignal) => void>();
   /** Becomes true once the server has confirmed the first subscription. */
   subscribed: Promise<void>;
   #confirm!: () => void;
@@ -221,10 +269,37 @@ export class LiveEvents implements AsyncIterable<RoomEvent> {
     private readonly WebSocket: WebSocketConstructor,
     private readonly url: string,
     after: Record<string, number>,
+    heartbeatMs: number,
   ) {
     this.#last = { ...after };
     this.subscribed = new Promise((resolve) => (this.#confirm = resolve));
+    // Heartbeats keep this device present; a device that stops sending them goes offline.
+    this.#heartbeat = setInterval(
+      () => this.#sendFrame({ type: 'heartbeat', state: this.#state }),
+      heartbeatMs,
+    );
     this.#connect();
+  }
+
+  /** Calls `listener` with every presence, typing and receipt signal; answers a function that stops it. */
+  onSignal(listener: (signal: LiveSignal) => void): () => void {
+    this.#signalListeners.add(listener);
+    return () => this.#signalListeners.delete(listener);
+  }
+
+  /** Says whether the user is at this device (away: connected but idle). */
+  setState(state: 'active' | 'away'): void {
+    this.#state = state;
+    this.#sendFrame({ type: 'heartbeat', state });
+  }
+
+  /** Says the user is typing in a room (call on keystrokes: the server throttles). */
+  typing(room: string): void {
+    this.#sendFrame({ type: 'typing', room });
+  }
+
+  #sendFrame(frame: unknown): void {
+    if (this.#socket?.readyState === 1) this.#socket.send(JSON.stringify(frame));
   }
 
   /** The last sequence delivered per room: what a later session resumes from. */
@@ -239,6 +314,7 @@ export class LiveEvents implements AsyncIterable<RoomEvent> {
 
   close(): void {
     this.#closed = true;
+    clearInterval(this.#heartbeat);
     this.#socket?.close(1000, 'closed by the client');
     this.#wake?.();
   }
@@ -262,6 +338,8 @@ export class LiveEvents implements AsyncIterable<RoomEvent> {
         code?: number;
       };
       if (message.type === 'subscribed') this.#confirm();
+      if (message.type === 'presence' || message.type === 'typing' || message.type === 'receipt')
+        for (const listener of this.#signalListeners) listener(message as unknown as LiveSignal);
       if (message.type === 'event' && message.seq > (this.#last[message.room] ?? 0)) {
         this.#last[message.room] = message.seq;
         this.#queue.push({ room: message.room, seq: message.seq, event: message.event });

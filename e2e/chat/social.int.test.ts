@@ -1,0 +1,269 @@
+import { expect } from 'chai';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { WebSocket } from 'ws';
+import type { MetaChatError} from '../../services/sdk/index.js';
+import { MetaChat, type LiveEvents, type LiveSignal } from '../../services/sdk/index.js';
+import type { Platform } from '../platform.js';
+import { startTestPlatform } from '../test-platform.js';
+import { eventually } from '../testenv/eventually.js';
+
+const presenceTtlSeconds = 2;
+
+/** Every live signal a client receives, to wait on. */
+function signalsOf(live: LiveEvents): LiveSignal[] {
+  const seen: LiveSignal[] = [];
+  live.onSignal((s) => seen.push(s));
+  return seen;
+}
+
+const statusOf = (signals: LiveSignal[], user: string) =>
+  signals
+    .flatMap((s) => (s.type === 'presence' ? s.users : []))
+    .filter((p) => p.user === user)
+    .at(-1)?.status;
+
+describe('presence, typing, read receipts and muting end to end (services as processes)', function () {
+  this.timeout(120_000);
+  let platform: Platform;
+  let ann: MetaChat;
+  let bob: MetaChat;
+  let annId: string;
+  let bobId: string;
+  let room: string;
+  const opened: LiveEvents[] = [];
+  const children: ChildProcess[] = [];
+
+  const client = (gateway = 0) =>
+    new MetaChat({ baseUrl: platform.gateways[gateway]!.url, WebSocket: WebSocket as never });
+  const live = (who: MetaChat, options: { heartbeatMs?: number } = {}) => {
+    const events = who.events({ [room]: 0 }, { heartbeatMs: 500, ...options });
+    opened.push(events);
+    return events;
+  };
+  const unread = async (who: MetaChat) =>
+    (await who.rooms()).rooms.find((r) => r.id === room) as never as {
+      unread: number;
+      readSeq: number;
+    };
+
+  before(async () => {
+    platform = await startTestPlatform('social', {
+      gateways: 2,
+      env: { PRESENCE_TTL_SECONDS: String(presenceTtlSeconds), TYPING_TTL_SECONDS: '1' },
+    });
+    [ann, bob] = [client(0), client(1)];
+    annId = (await ann.register('social-ann@example.com', 'Ann', 'ann-password')).id;
+    bobId = (await bob.register('social-bob@example.com', 'Bob', 'bob-password')).id;
+    room = (await ann.createRoom('Social', { members: [bobId] })).id;
+  });
+  after(async () => {
+    for (const events of opened) events.close();
+    for (const child of children) child.kill('SIGKILL');
+    await platform?.stop();
+  });
+
+  it('pushes presence: online on connect, offline at once on a clean close', async () => {
+    const bobLive = live(bob);
+    const bobSignals = signalsOf(bobLive);
+    await bobLive.subscribed;
+    const annLive = live(ann);
+    await annLive.subscribed;
+    await eventually('Bob to see Ann online', async () => statusOf(bobSignals, annId) === 'online');
+    const [annNow] = (await bob.presence([annId])).presence;
+    expect(annNow).to.include({ user: annId, status: 'online' });
+    expect(annNow!.lastSeen).to.be.greaterThan(Date.now() - 60_000);
+
+    annLive.setState('away');
+    await eventually('Bob to see Ann away', async () => statusOf(bobSignals, annId) === 'away');
+    annLive.close();
+    await eventually('Bob to see Ann offline', async () => statusOf(bobSignals, annId) === 'offline');
+    expect((await bob.presence([annId])).presence[0]).to.include({ status: 'offline' });
+  });
+
+  it('takes a SIGKILLed client offline', async () => {
+    const bobLive = live(bob);
+    const bobSignals = signalsOf(bobLive);
+    await bobLive.subscribed;
+    // A client process killed without a goodbye.
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        fileURLToPath(new URL('./presence-client.ts', import.meta.url)),
+        platform.gateways[0]!.url,
+        ann.tokens!.accessToken,
+        room,
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    children.push(child);
+    await new Promise<void>((resolve) => child.stdout!.once('data', () => resolve()));
+    await eventually('Ann online from her process', async () => statusOf(bobSignals, annId) === 'online');
+    child.kill('SIGKILL');
+    await eventually(
+      'Ann offline after her process died',
+      async () => statusOf(bobSignals, annId) === 'offline',
+    );
+  });
+
+  it('shows typing to the room, which ends by itself and when the message comes', async () => {
+    const annLive = live(ann);
+    const annSignals = signalsOf(annLive);
+    const bobLive = live(bob);
+    await Promise.all([annLive.subscribed, bobLive.subscribed]);
+    const typing = () => annSignals.filter((s) => s.type === 'typing' && s.user === bobId);
+    await eventually('Ann to see Bob typing', async () => {
+      bobLive.typing(room); // the server confirms membership with the first history page
+      return typing().some((s) => s.type === 'typing' && s.typing);
+    });
+    await eventually('Bob’s typing to expire', async () =>
+      typing().some((s) => s.type === 'typing' && !s.typing),
+    );
+    const before = typing().length;
+    bobLive.typing(room);
+    await eventually('Ann to see Bob typing again', async () => typing().length > before);
+    await bob.send(room, 'typed it');
+    await eventually('the message to end the typing', async () => {
+      const last = typing().at(-1);
+      return last?.type === 'typing' && !last.typing;
+    });
+    expect(annSignals.some((s) => s.type === 'typing' && s.user === annId)).to.equal(false);
+  });
+
+  it('keeps read watermarks and unread counts right after a burst and after a reconnect', async () => {
+    await bob.markRead(room, 1_000_000); // level with the room before the burst
+    expect((await unread(bob)).unread).to.equal(0);
+    const annLive = live(ann);
+    const annSignals = signalsOf(annLive);
+    await annLive.subscribed;
+    const sent: number[] = [];
+    for (let i = 0; i < 30; i++) sent.push((await ann.send(room, `burst ${i}`)).seq);
+    const counts = await eventually('Bob to have 30 unread', async () => {
+      const mine = await unread(bob);
+      return mine.unread === 30 ? mine : undefined;
+    });
+    expect(counts.readSeq).to.be.below(sent[0]!);
+    expect((await unread(ann)).unread, 'writing is reading').to.equal(0);
+
+    const marked = await bob.markRead(room, sent[9]!);
+    expect(marked).to.include({ seq: sent[9], unread: 20 });
+    await eventually('the receipt pushed to Ann', async () =>
+      annSignals.some((s) => s.type === 'receipt' && s.user === bobId && s.seq === sent[9]),
+    );
+    expect(await bob.markRead(room, sent[3]!), 'a watermark never goes back').to.include({
+      seq: sent[9],
+      unread: 20,
+    });
+
+    // Bob reconnects on a new client: the watermark is stored, not held by his connection.
+    const bobAgain = client(1);
+    await bobAgain.login('social-bob@example.com', 'bob-password');
+    const bobLive = live(bobAgain);
+    await bobLive.subscribed;
+    expect(await unread(bobAgain)).to.include({ readSeq: sent[9], unread: 20 });
+    const receipts = await bobAgain.receipts(room);
+    expect(receipts.receipts).to.deep.include({ user: bobId, seq: sent[9] });
+    expect(receipts.unread).to.equal(20);
+    await bobAgain.markRead(room, sent[29]!);
+    expect((await unread(bobAgain)).unread).to.equal(0);
+  });
+
+  it('lets an owner mute a member, with the reason in the room’s events', async () => {
+    await ann.mute(room, bobId, 0, 'cool down');
+    const refused = await bob.send(room, 'can I speak?').then(
+      () => undefined,
+      (e: unknown) => e as MetaChatError,
+    );
+    expect(refused).to.deep.include({ error: 'muted', status: 403 });
+    const notOwner = await bob.mute(room, annId).catch((e: unknown) => e as MetaChatError);
+    expect(notOwner).to.deep.include({ status: 403 });
+    await ann.unmute(room, bobId);
+    await bob.send(room, 'thank you');
+    const { events } = await ann.api<{ events: { type: string; reason?: string; user?: string }[] }>(
+      'GET',
+      `/rooms/${room}/events?after=0&limit=200`,
+    );
+    expect(events.find((e) => e.type === 'MemberMuted')).to.include({ user: bobId, reason: 'cool down' });
+    expect(events.some((e) => e.type === 'MemberUnmuted')).to.equal(true);
+  });
+
+  it('refuses direct messages between users when one blocked the other, and hides a blocked user’s messages', async () => {
+    const dm = (await bob.openDirect(annId)).id;
+    await bob.send(dm, 'before the block');
+    const annLive = live(ann);
+    const seen: { seq: number; event: { text?: string; hidden?: string } }[] = [];
+    void (async () => {
+      for await (const e of annLive) seen.push(e as never);
+    })();
+    await annLive.subscribed;
+
+    const { blocked } = await ann.api<{ blocked: { user: string }[] }>('PUT', `/me/blocks/${bobId}`);
+    expect(blocked.map((b) => b.user)).to.deep.equal([bobId]);
+    const refusedSend = await bob.send(dm, 'after the block').catch((e: unknown) => e as MetaChatError);
+    expect(refusedSend).to.deep.include({ error: 'blocked', status: 403 });
+    const refusedOpen = await bob.openDirect(annId).catch((e: unknown) => e as MetaChatError);
+    expect(refusedOpen).to.deep.include({ error: 'blocked', status: 403 });
+    const refusedByBlocker = await ann.send(dm, 'and me?').catch((e: unknown) => e as MetaChatError);
+    expect(refusedByBlocker).to.deep.include({ error: 'blocked', status: 403 });
+
+    // In a shared group room Bob's words reach Ann without their text, in order, live and in history.
+    const { seq } = await bob.send(room, 'you cannot read this');
+    const delivered = await eventually('the message live', async () => seen.find((e) => e.seq === seq));
+    expect(delivered.event).to.include({ text: '', hidden: 'blocked' });
+    const annHistory = await ann.history(room, { after: seq - 1 });
+    expect(annHistory.messages[0]).to.include({ seq, text: '' });
+    const bobHistory = await bob.history(room, { after: seq - 1 });
+    expect(bobHistory.messages[0]).to.include({ seq, text: 'you cannot read this' });
+    const found = await ann.api<{ messages: unknown[] }>('GET', '/search?q=cannot+read');
+    expect(found.messages).to.deep.equal([]);
+
+    await ann.api('DELETE', `/me/blocks/${bobId}`);
+    expect((await bob.send(dm, 'friends again')).seq).to.be.a('number');
+    expect((await ann.api<{ blocked: unknown[] }>('GET', '/me/blocks')).blocked).to.deep.equal([]);
+    const selfBlock = await ann.api('PUT', `/me/blocks/${annId}`).catch((e: unknown) => e as MetaChatError);
+    expect(selfBlock).to.deep.include({ status: 400 });
+  });
+
+  it('answers malformed live frames with an error and keeps the connection', async () => {
+    const ws = new WebSocket(
+      `${platform.gateways[1]!.url.replace('http', 'ws')}/ws?access_token=${ann.tokens!.accessToken}`,
+    );
+    const frames: { type: string; error?: string }[] = [];
+    ws.on('message', (data) => frames.push(JSON.parse(String(data)) as { type: string }));
+    await new Promise((resolve) => ws.once('open', resolve));
+    for (const frame of [
+      { type: 'heartbeat', state: 'sleeping' },
+      { type: 'heartbeat', state: { $gt: '' } },
+      { type: 'typing', room: 'r_not_subscribed' },
+      { type: 'typing', room: 42 },
+    ])
+      ws.send(JSON.stringify(frame));
+    ws.send(JSON.stringify({ type: 'ping' }));
+    await eventually('the answers', async () => frames.some((f) => f.type === 'pong'));
+    expect(frames.filter((f) => f.type === 'error' && f.error === 'validation_failed')).to.have.length(4);
+    ws.close();
+  });
+
+  it('takes the clients of a SIGKILLed gateway offline within the presence TTL', async () => {
+    for (const events of opened.splice(0)) events.close();
+    await eventually('Ann offline to begin with', async () => {
+      const [ann] = (await bob.presence([annId])).presence;
+      return ann?.status === 'offline';
+    });
+    const bobLive = live(bob);
+    const bobSignals = signalsOf(bobLive);
+    await bobLive.subscribed;
+    // A gateway killed with Ann's device on it: nothing says goodbye, her device's heartbeats stop.
+    const annLive = live(ann);
+    await annLive.subscribed;
+    await eventually('Ann online again', async () => statusOf(bobSignals, annId) === 'online');
+    platform.gateways[0]!.process.kill();
+    await eventually(
+      'Ann offline once her device expires',
+      async () => statusOf(bobSignals, annId) === 'offline',
+      (presenceTtlSeconds + 5) * 1000,
+    );
+  });
+});

@@ -1,0 +1,28 @@
+import type { WebSocket } from 'ws';
+import type { RoomCursor } from './room-cursor.js';
+
+/** One WebSocket connection of a signed-in user (one device). */
+export interface LiveClient {
+  ws: WebSocket;
+  user: string;
+  /** A random id per connection: presence counts a user's devices by it. */
+  device: string;
+  cursors: Map<string, RoomCursor>;
+  /** Rooms whose membership the chat service confirmed (a history page came back). */
+  confirmed: Set<string>;
+  fetching: Set<string>;
+  alive: boolean;
+  /** Users this user blocked: their messages reach this client without text. */
+  blocked: Set<string>;
+}
+
+/** What relays (presence, typing, receipts) need of the live hub: who is where, and a way to reach them. */
+export interface Fanout {
+  /** Clients subscribed to any of the rooms, each once. */
+  clientsIn(rooms: Iterable<string>): Set<LiveClient>;
+  send(client: LiveClient, message: unknown): void;
+}
+
+export function sendFrame(client: LiveClient, message: unknown): void {
+  if (client.ws.readyState === client.ws.OPEN) client.ws.send(JSON.stringify(message));
+}

@@ -1,0 +1,82 @@
+import type { NatsConnection, Subscription } from '@nats-io/transport-node';
+import type { Fanout, LiveClient } from './fanout.js';
+
+// Typing indicators: ephemeral signals on core NATS, never stored. A client
+// says it is typing in a room (at most once a second counts); every gateway
+// pushes "typing" to the room's other subscribers and, when no signal renews
+// it within the TTL or the typist's message arrives, "stopped".
+
+const subjectOf = (room: string) => `typing.v1.room.${room}`;
+const throttleMs = 1000;
+
+export class TypingRelay {
+  #subscription: Subscription | undefined;
+  /** room → typist → timer that ends their typing here. */
+  readonly #typing = new Map<string, Map<string, NodeJS.Timeout>>();
+  /** `${device} ${room}` → when that client's last signal was published. */
+  readonly #lastSignal = new Map<string, number>();
+
+  constructor(private readonly deps: { nc: NatsConnection; fanout: Fanout; ttlMs: number }) {}
+
+  start(): void {
+    this.#subscription = this.deps.nc.subscribe(subjectOf('*'), {
+      callback: (err, msg) => {
+        if (err) return;
+        const { room, user } = msg.json<{ room: string; user: string }>();
+        this.#typingIn(room, user);
+      },
+    });
+  }
+
+  close(): void {
+    this.#subscription?.unsubscribe();
+    for (const typists of this.#typing.values()) for (const timer of typists.values()) clearTimeout(timer);
+  }
+
+  /** A client's signal; false when it was throttled (not an error: clients send on keystrokes). */
+  signal(client: LiveClient, room: string): boolean {
+    const key = `${client.device} ${room}`;
+    const now = Date.now();
+    if (now - (this.#lastSignal.get(key) ?? 0) < throttleMs) return false;
+    this.#lastSignal.set(key, now);
+    this.deps.nc.publish(subjectOf(room), JSON.stringify({ room, user: client.user }));
+    return true;
+  }
+
+  forget(client: LiveClient): void {
+    for (const room of client.cursors.keys()) this.#lastSignal.delete(`${client.device} ${room}`);
+  }
+
+  /** The typist posted: their typing ends now. */
+  messageSent(room: string, user: string): void {
+    if (this.#typing.get(room)?.has(user)) this.#stopped(room, user);
+  }
+
+  #typingIn(room: string, user: string): void {
+    const typists = this.#typing.get(room) ?? new Map<string, NodeJS.Timeout>();
+    this.#typing.set(room, typists);
+    const renewing = typists.has(user);
+    clearTimeout(typists.get(user));
+    typists.set(
+      user,
+      setTimeout(() => this.#stopped(room, user), this.deps.ttlMs),
+    );
+    if (!renewing) this.#push(room, user, true);
+  }
+
+  #stopped(room: string, user: string): void {
+    const typists = this.#typing.get(room);
+    clearTimeout(typists?.get(user));
+    typists?.delete(user);
+    if (typists?.size === 0) this.#typing.delete(room);
+    this.#push(room, user, false);
+  }
+
+  #push(room: string, user: string, typing: boolean): void {
+    const expiresAt = typing ? Date.now() + this.deps.ttlMs : undefined;
+    for (const client of this.deps.fanout.clientsIn([room])) {
+      if (client.user !== user)
+        this.deps.fanout.send(client, { type: 'typing', room, user, typing, expiresAt });
+    }
+  }
+}
