@@ -12,6 +12,7 @@ export interface Platform {
   mood?: ServiceProcess;
   /** Diary, portrait and matching, when asked for. */
   moodLayer?: ServiceProcess[];
+  notifications?: ServiceProcess;
   gateways: { process: ServiceProcess; url: string }[];
   jwtSecret: string;
   stop(): Promise<void>;
@@ -32,6 +33,8 @@ export interface PlatformOptions {
   mood?: boolean;
   /** Also run the diary, portrait and matching services (implies mood). */
   moodLayer?: boolean;
+  /** Also run the notification service. */
+  notifications?: boolean;
   /** Extra settings for every service (e.g. short leases for failover tests). */
   env?: Record<string, string>;
 }
@@ -83,7 +86,11 @@ export async function startPlatform(servers: PlatformOptions): Promise<Platform>
           ),
         )
       : [];
-    for (const proc of [identity!, ...chat, ...(mood ? [mood] : []), ...moodLayer])
+    const notifications = servers.notifications
+      ? await ready(startServiceProcess(entry('notifications/main.ts'), { ...common, LOG_LEVEL: 'info' }))
+      : undefined;
+    const optional = [mood, notifications].filter((p): p is ServiceProcess => p !== undefined);
+    for (const proc of [identity!, ...chat, ...optional, ...moodLayer])
       await proc.waitForLog((l) => l.message === 'service started');
     const gateways = await Promise.all(
       Array.from({ length: servers.gateways ?? 1 }, async () => {
@@ -104,6 +111,7 @@ export async function startPlatform(servers: PlatformOptions): Promise<Platform>
       chat,
       ...(mood ? { mood } : {}),
       ...(servers.moodLayer ? { moodLayer } : {}),
+      ...(notifications ? { notifications } : {}),
       gateways,
       jwtSecret,
       stop,

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { WebSocket } from 'ws';
-import type { MetaChatError} from '../../services/sdk/index.js';
+import type { MetaChatError } from '../../services/sdk/index.js';
 import { MetaChat, type LiveEvents, type LiveSignal } from '../../services/sdk/index.js';
 import type { Platform } from '../platform.js';
 import { startTestPlatform } from '../test-platform.js';

@@ -27,6 +27,7 @@ const config = (() => {
         diaryOps: setting.port('METACHAT_DEV_DIARY_OPS_PORT', { default: 19096 }),
         portraitOps: setting.port('METACHAT_DEV_PORTRAIT_OPS_PORT', { default: 19097 }),
         matchingOps: setting.port('METACHAT_DEV_MATCHING_OPS_PORT', { default: 19098 }),
+        notificationsOps: setting.port('METACHAT_DEV_NOTIFICATIONS_OPS_PORT', { default: 19099 }),
         dir: setting.string('METACHAT_DEV_DIR', { default: '.dev' }),
       },
       process.env,
@@ -89,6 +90,7 @@ try {
     startService('diary', 'services/diary/main.ts', config.diaryOps, serviceEnv),
     startService('portrait', 'services/portrait/main.ts', config.portraitOps, serviceEnv),
     startService('matching', 'services/matching/main.ts', config.matchingOps, serviceEnv),
+    startService('notifications', 'services/notifications/main.ts', config.notificationsOps, serviceEnv),
   ]);
   await startService('gateway', 'services/gateway/main.ts', config.gatewayOps, {
     ...serviceEnv,
@@ -121,8 +123,8 @@ console.log(`
   Redis            ${env.redis?.url}
 
   API (gateway)    http://127.0.0.1:${config.gateway}/api/v1   (OpenAPI: /api/v1/openapi.json, WebSocket: ws://127.0.0.1:${config.gateway}/ws)
-  services         chat, identity, gateway, operator, mood, diary, portrait, matching: logs in ${dir}/<service>.log,
-                   /readyz on ports ${config.chatOps}, ${config.identityOps}, ${config.gatewayOps}, ${config.operatorOps}, ${config.moodOps}, ${config.diaryOps}, ${config.portraitOps}, ${config.matchingOps}
+  services         chat, identity, gateway, operator, mood, diary, portrait, matching, notifications: logs in ${dir}/<service>.log,
+                   /readyz on ports ${config.chatOps}, ${config.identityOps}, ${config.gatewayOps}, ${config.operatorOps}, ${config.moodOps}, ${config.diaryOps}, ${config.portraitOps}, ${config.matchingOps}, ${config.notificationsOps}
 
   In another shell: source ${resolve(dir, 'env')}
   Ctrl-C stops everything.`);

@@ -330,6 +330,28 @@ export const openApiDocument = {
         responses: { ...ok('Receipts'), ...forbidden },
       },
     },
+    '/notifications': {
+      get: {
+        ...secured,
+        parameters: [
+          query('unread', { type: 'string', enum: ['true', 'false'] }, 'only unread ones'),
+          query('limit', { type: 'integer', minimum: 1, maximum: 500 }),
+        ],
+        summary: 'My notifications (mentions and direct messages while I was offline), newest first',
+        responses: ok('Notifications and my unread count'),
+      },
+    },
+    '/notifications/read': {
+      post: {
+        ...secured,
+        summary: 'Mark notifications read: some by id, or all',
+        requestBody: body({
+          ids: { type: 'array', minItems: 1, maxItems: 500, items: { type: 'string' } },
+          all: { type: 'boolean', const: true },
+        }),
+        responses: ok('How many were marked'),
+      },
+    },
     '/presence': {
       get: {
         ...secured,

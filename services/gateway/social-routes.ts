@@ -7,6 +7,7 @@ import { pick, roomCommand } from './chat-commands.js';
 import { queryText } from './query.js';
 import { claimsOf, queryInt, roomParam, type RouteDeps } from './routes.js';
 import { identitySubjects } from '../identity/endpoints.js';
+import { notificationSubjects } from '../notifications/notification-service.js';
 
 const maxPresenceUsers = 100;
 
@@ -20,7 +21,7 @@ function userList(req: Request): string[] {
   return [...new Set(users)];
 }
 
-/** Blocks, presence, read receipts and room moderation by owners (mute). */
+/** Blocks, notifications, presence, read receipts and room moderation by owners (mute). */
 export function socialRoutes(deps: RouteDeps, auth: RequestHandler, me: (req: Request) => string): Router {
   const { nc, actors, presence } = deps;
   const router = Router();
@@ -36,6 +37,18 @@ export function socialRoutes(deps: RouteDeps, auth: RequestHandler, me: (req: Re
       res.json(await callRpc(nc, identitySubjects.setBlock, { claims: claimsOf(req), body }));
     });
   }
+  router.get('/notifications', auth, async (req, res) => {
+    const unread = queryText(req, 'unread');
+    if (unread !== undefined && unread !== 'true' && unread !== 'false')
+      throw validationFailed('unread must be true or false', { field: 'unread' });
+    const limit = queryInt(req, 'limit');
+    const query = { user: me(req), unreadOnly: unread === 'true', ...(limit !== undefined ? { limit } : {}) };
+    res.json(await callRpc(nc, notificationSubjects.list, query));
+  });
+  router.post('/notifications/read', auth, async (req, res) => {
+    const body = pick(req.body, ['ids', 'all']);
+    res.json(await callRpc(nc, notificationSubjects.markRead, { ...body, user: me(req) }));
+  });
   router.get('/presence', auth, async (req, res) => {
     res.json({ presence: await presence.statuses(userList(req)) });
   });

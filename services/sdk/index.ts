@@ -55,6 +55,9 @@ export interface ClientOptions {
 const retryable = (status: number) => status === 0 || status === 502 || status === 503 || status === 504;
 const newClientId = () => `c${Date.now().toString(36)}${Math.random().toString(36).slice(2, 12)}`;
 
+/** How a message mentions a user: clients show the name, the server notifies the user. */
+export const mention = (userId: string) => `<@${userId}>`;
+
 export class MetaChat {
   tokens: Tokens | undefined;
   readonly #base: string;
@@ -203,6 +206,36 @@ export class MetaChat {
     return this.api<{ receipts: { user: string; seq: number }[]; readSeq: number; unread: number }>(
       'GET',
       `/rooms/${encodeURIComponent(room)}/receipts`,
+    );
+  }
+
+  /** Mentions (`<@userId>` in a text) and direct messages that came while you were offline. */
+  notifications(options: { unreadOnly?: boolean; limit?: number } = {}) {
+    const query = [
+      ...(options.unreadOnly ? ['unread=true'] : []),
+      ...(options.limit ? [`limit=${options.limit}`] : []),
+    ].join('&');
+    return this.api<{
+      notifications: {
+        id: string;
+        kind: 'mention' | 'direct';
+        room: string;
+        roomName: string;
+        seq: number;
+        from: string;
+        excerpt: string;
+        at: number;
+        read: boolean;
+      }[];
+      unread: number;
+    }>('GET', `/notifications${query ? `?${query}` : ''}`);
+  }
+
+  markNotificationsRead(ids: string[] | 'all') {
+    return this.api<{ marked: number }>(
+      'POST',
+      '/notifications/read',
+      ids === 'all' ? { all: true } : { ids },
     );
   }
 

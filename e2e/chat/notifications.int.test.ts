@@ -1,0 +1,151 @@
+import { expect } from 'chai';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebSocket } from 'ws';
+import { signatureOf } from '../../services/notifications/webhook.js';
+import type { MetaChatError } from '../../services/sdk/index.js';
+import { MetaChat, mention } from '../../services/sdk/index.js';
+import type { Platform } from '../platform.js';
+import { startTestPlatform } from '../test-platform.js';
+import { eventually } from '../testenv/eventually.js';
+
+interface Pushed {
+  body: { type: string; notification: { user: string; kind: string; excerpt: string } };
+  signature: string | undefined;
+  raw: string;
+}
+
+describe('notifications end to end (offline mentions and direct messages; push hook)', function () {
+  this.timeout(120_000);
+  const secret = 'hook-secret-for-the-test';
+  let platform: Platform;
+  let hook: Server;
+  const pushed: Pushed[] = [];
+  let ann: MetaChat;
+  let bob: MetaChat;
+  let annId: string;
+  let bobId: string;
+  let room: string;
+
+  before(async () => {
+    // The deployment's push receiver (what a push bridge would be): records what it is sent.
+    hook = createServer((req, res) => {
+      let raw = '';
+      req.on('data', (chunk: Buffer) => (raw += chunk.toString()));
+      req.on('end', () => {
+        pushed.push({
+          body: JSON.parse(raw) as Pushed['body'],
+          signature: req.headers['x-metachat-signature'] as string | undefined,
+          raw,
+        });
+        res.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((resolve) => hook.listen(0, '127.0.0.1', resolve));
+    platform = await startTestPlatform('notifications', {
+      notifications: true,
+      env: {
+        NOTIFY_WEBHOOK_URL: `http://127.0.0.1:${(hook.address() as AddressInfo).port}/push`,
+        NOTIFY_WEBHOOK_SECRET: secret,
+      },
+    });
+    [ann, bob] = [0, 1].map(
+      () => new MetaChat({ baseUrl: platform.gateways[0]!.url, WebSocket: WebSocket as never }),
+    ) as [MetaChat, MetaChat];
+    annId = (await ann.register('notify-ann@example.com', 'Ann', 'ann-password')).id;
+    bobId = (await bob.register('notify-bob@example.com', 'Bob', 'bob-password')).id;
+    room = (await ann.createRoom('Notified', { members: [bobId] })).id;
+  });
+  after(async () => {
+    await platform?.stop();
+    await new Promise((resolve) => hook?.close(resolve));
+  });
+
+  it('notifies an offline user mentioned in a room, and pushes it to the hook, signed', async () => {
+    await bob.send(room, `${mention(annId)} are you around? it's about the trip`);
+    const { notifications, unread } = await eventually('Ann’s notification', async () => {
+      const listed = await ann.notifications();
+      return listed.notifications.length > 0 ? listed : undefined;
+    });
+    expect(unread).to.equal(1);
+    expect(notifications[0]).to.include({
+      kind: 'mention',
+      room,
+      roomName: 'Notified',
+      from: bobId,
+      read: false,
+    });
+    expect(notifications[0]!.excerpt).to.include('are you around?');
+
+    const push = await eventually('the push', async () =>
+      pushed.find((p) => p.body.notification.user === annId),
+    );
+    expect(push.body.notification).to.include({ kind: 'mention' });
+    expect(push.signature).to.equal(signatureOf(secret, push.raw));
+  });
+
+  it('notifies an offline user of a direct message, not an online one', async () => {
+    const live = bob.events({});
+    await eventually(
+      'Bob online',
+      async () => (await ann.presence([bobId])).presence[0]!.status === 'online',
+    );
+    const dm = (await ann.openDirect(bobId)).id;
+    await ann.send(dm, 'while you are here');
+    live.close();
+    await eventually(
+      'Bob offline',
+      async () => (await ann.presence([bobId])).presence[0]!.status === 'offline',
+    );
+    await ann.send(dm, 'while you are away');
+    const { notifications } = await eventually('Bob’s notification', async () => {
+      const listed = await bob.notifications();
+      return listed.notifications.length > 0 ? listed : undefined;
+    });
+    // Messages are notified in order, so the first (online) one had its chance before this one.
+    expect(notifications.map((n) => [n.kind, n.excerpt])).to.deep.equal([['direct', 'while you are away']]);
+  });
+
+  it('marks notifications read, some or all, and refuses malformed requests', async () => {
+    await bob.send(room, `${mention(annId)} second`);
+    const { notifications } = await eventually('two for Ann', async () => {
+      const listed = await ann.notifications();
+      return listed.notifications.length === 2 ? listed : undefined;
+    });
+    expect(await ann.markNotificationsRead([notifications[1]!.id])).to.deep.equal({ marked: 1 });
+    expect((await ann.notifications({ unreadOnly: true })).notifications.map((n) => n.id)).to.deep.equal([
+      notifications[0]!.id,
+    ]);
+    expect(await ann.markNotificationsRead('all')).to.deep.equal({ marked: 1 });
+    expect((await ann.notifications()).unread).to.equal(0);
+    for (const body of [{}, { ids: [] }, { ids: [{ $gt: '' }] }, { all: 'yes' }, { ids: ['x'], extra: 1 }]) {
+      const refused = await ann
+        .api('POST', '/notifications/read', body)
+        .catch((e: unknown) => e as MetaChatError);
+      expect(refused, JSON.stringify(body)).to.deep.include({ status: 400 });
+    }
+    const badQuery = await ann
+      .api('GET', '/notifications?unread=maybe')
+      .catch((e: unknown) => e as MetaChatError);
+    expect(badQuery).to.deep.include({ status: 400 });
+  });
+
+  it('does not notify a user of someone they blocked', async () => {
+    await ann.api('PUT', `/me/blocks/${bobId}`);
+    const before = (await ann.notifications()).notifications.length;
+    await bob.send(room, `${mention(annId)} from a blocked user`);
+    // A later message that does notify (Bob): once it is there, the one before it was judged.
+    await ann.send(room, `${mention(bobId)} a marker`);
+    await eventually('the marker notified', async () =>
+      (await bob.notifications()).notifications.some((n) => n.excerpt.endsWith('a marker')),
+    );
+    await ann.api('DELETE', `/me/blocks/${bobId}`);
+    await bob.send(room, `${mention(annId)} after the unblock`);
+    const { notifications } = await eventually('the unblocked one', async () => {
+      const listed = await ann.notifications();
+      return listed.notifications.length > before ? listed : undefined;
+    });
+    expect(notifications.map((n) => n.excerpt)).to.include(`${mention(annId)} after the unblock`);
+    expect(notifications.map((n) => n.excerpt)).not.to.include(`${mention(annId)} from a blocked user`);
+  });
+});
