@@ -15,6 +15,8 @@ export interface Platform {
   notifications?: ServiceProcess;
   gateways: { process: ServiceProcess; url: string }[];
   jwtSecret: string;
+  /** The MongoDB database the services use. */
+  database: string;
   stop(): Promise<void>;
 }
 
@@ -114,6 +116,7 @@ export async function startPlatform(servers: PlatformOptions): Promise<Platform>
       ...(notifications ? { notifications } : {}),
       gateways,
       jwtSecret,
+      database: servers.database,
       stop,
     };
   } catch (err) {

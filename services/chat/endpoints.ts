@@ -7,6 +7,7 @@ import { serveRpc } from '../kit/rpc.js';
 import { visibleTo } from './moderation.js';
 import type { ChatReadModel } from './read-model.js';
 import { userIdPattern } from './room-parse.js';
+import { forgetUser } from './forget-user.js';
 
 /** The chat service's read endpoints (writes go to the room actors directly). */
 export const chatSubjects = {
@@ -17,6 +18,9 @@ export const chatSubjects = {
   memberOf: 'chat.v1.member-of',
   markRead: 'chat.v1.mark-read',
   receipts: 'chat.v1.receipts',
+  /** Platform-internal (account export and deletion). */
+  exportUser: 'chat.v1.export-user',
+  forgetUser: 'chat.v1.forget-user',
 };
 
 /** Core NATS subject a room's read receipts are pushed on (ephemeral; the watermark itself is stored). */
@@ -147,6 +151,27 @@ export function serveChat(
         ]);
         return { receipts, readSeq: mine?.readSeq ?? 0, unread: mine?.unread ?? 0 };
       },
+      log,
+    ),
+    serveRpc(
+      nc,
+      chatSubjects.exportUser,
+      queue,
+      async (raw) => {
+        const user = field(request(raw), 'user', userIdPattern);
+        const [rooms, messages] = await Promise.all([
+          deps.readModel.roomsOf(user),
+          deps.readModel.authoredBy(user),
+        ]);
+        return { rooms: rooms.map(({ _id, ...room }) => ({ id: _id, ...room })), messages };
+      },
+      log,
+    ),
+    serveRpc(
+      nc,
+      chatSubjects.forgetUser,
+      queue,
+      async (raw) => forgetUser(nc, deps, field(request(raw), 'user', userIdPattern)),
       log,
     ),
     /** Messages of the user's rooms containing every word of `text`. */

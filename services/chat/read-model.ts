@@ -15,6 +15,9 @@ import type { RoomEvent, RoomKind, Role } from './room-model.js';
 // from room events by a projection. Every write is idempotent, so a replayed
 // event changes nothing.
 
+/** Whom a deleted account's messages are shown as written by. */
+export const deletedAuthor = 'deleted';
+
 export interface MessageDoc {
   _id: string; // `${room}#${seq}`
   room: string;
@@ -276,6 +279,27 @@ export class ChatReadModel {
       const m = byRoom.get(r._id)!;
       return { ...r, role: m.role, readSeq: m.readSeq ?? 0, unread: unreadCount(r, m) };
     });
+  }
+
+  /** Every message a user wrote (their data export), oldest first. */
+  async authoredBy(user: string): Promise<Message[]> {
+    const docs = await this.messages.find({ author: user }).sort({ at: 1 }).toArray();
+    return docs.map(toMessage);
+  }
+
+  /** Erases the texts of a user's messages and the author's id (account deletion); answers the (room, seq) pairs. */
+  async anonymise(user: string): Promise<{ room: string; seq: number }[]> {
+    const docs = await this.messages.find({ author: user }, { projection: { room: 1, seq: 1 } }).toArray();
+    await bulkWriteInChunks(
+      this.messages,
+      docs.map(({ _id }) => ({
+        updateOne: {
+          filter: { _id },
+          update: { $set: { text: '', author: deletedAuthor }, $unset: { moderation: '' } },
+        },
+      })),
+    );
+    return docs.map(({ room, seq }) => ({ room, seq }));
   }
 
   /** The ids of the rooms a user belongs to (whom presence changes go to). */

@@ -70,7 +70,9 @@ export type RoomCommand =
   | { type: 'react'; by: string; seq: number; emoji: string; on: boolean }
   | ({ type: 'configure' } & RoomDeclaration)
   /** Ends the room and its history (a ChatRoom deleted with policy Delete). */
-  | { type: 'close' };
+  | { type: 'close' }
+  /** A member's account was deleted: they leave, whatever their role (from the platform, never a client). */
+  | { type: 'forget'; user: string };
 
 export type RoomEvent =
   | { type: 'RoomCreated'; kind: RoomKind; name: string; visibility: Visibility; by: string; at: number }

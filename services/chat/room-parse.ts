@@ -85,11 +85,15 @@ function settings(value: unknown): RoomSettings {
   };
 }
 
-/** The operator's commands carry no user: they come from the platform, never from a client. */
+/** The platform's commands (operator, account deletion) carry no user: they never come from a client. */
 function parseDeclaration(raw: Raw): RoomCommand {
   if (raw.type === 'close') {
     onlyFields(raw, ['type']);
     return { type: 'close' };
+  }
+  if (raw.type === 'forget') {
+    onlyFields(raw, ['type', 'user']);
+    return { type: 'forget', user: userId(raw.user, 'user') };
   }
   onlyFields(raw, ['type', 'name', 'kind', 'visibility', 'owners', 'members', 'settings']);
   if (raw.kind !== 'group' && raw.kind !== 'announcement')
@@ -108,7 +112,7 @@ function parseDeclaration(raw: Raw): RoomCommand {
 }
 
 function parse(raw: Raw): RoomCommand {
-  if (raw.type === 'configure' || raw.type === 'close') return parseDeclaration(raw);
+  if (raw.type === 'configure' || raw.type === 'close' || raw.type === 'forget') return parseDeclaration(raw);
   const by = userId(raw.by, 'by');
   switch (raw.type) {
     case 'create': {

@@ -32,6 +32,8 @@ const owners = (s: RoomState) => Object.keys(s.members).filter((u) => s.members[
 
 /** The operator's name in events it caused. */
 export const operatorActor = 'operator';
+/** The platform's name in events it caused (account deletion). */
+export const systemActor = 'system';
 
 const sameRoles = (a: Record<string, Role>, b: Record<string, Role>) =>
   Object.keys(a).length === Object.keys(b).length && Object.entries(a).every(([u, r]) => b[u] === r);
@@ -86,6 +88,10 @@ function configureRoom(state: RoomState, d: RoomDeclaration, at: number): RoomEv
 export function decideRoom(state: RoomState, command: RoomCommand, at: number): RoomEvent[] | Rejection {
   if (command.type === 'configure') return configureRoom(state, command, at);
   if (command.type === 'close') return state.created ? [{ type: 'RoomClosed', at }] : [];
+  if (command.type === 'forget') {
+    if (!isMember(state, command.user)) return [];
+    return [{ type: 'MemberRemoved', user: command.user, by: systemActor, at, reason: 'account deleted' }];
+  }
   if (command.type === 'create') {
     if (state.created) return reject('room_exists', 'the room exists already');
     if (command.kind === 'direct') {

@@ -18,7 +18,9 @@ export type EntryContent = {
 export type DiaryCommand =
   | ({ type: 'write'; entry: string } & EntryContent)
   | { type: 'edit'; entry: string; changes: Partial<EntryContent> }
-  | { type: 'delete'; entry: string };
+  | { type: 'delete'; entry: string }
+  /** Every entry goes (account deletion): one EntryDeleted each. */
+  | { type: 'erase' };
 
 export type DiaryEvent =
   | ({ type: 'EntryWritten'; entry: string; at: number } & EntryContent)

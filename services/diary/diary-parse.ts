@@ -71,8 +71,11 @@ function parse(raw: Raw): DiaryCommand {
     case 'delete':
       onlyFields(raw, ['type', 'entry']);
       return { type: 'delete', entry: entryId(raw.entry) };
+    case 'erase':
+      onlyFields(raw, ['type']);
+      return { type: 'erase' };
     default:
-      throw new InvalidField('type must be write, edit or delete');
+      throw new InvalidField('type must be write, edit, delete or erase');
   }
 }
 

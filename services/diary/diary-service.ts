@@ -1,3 +1,4 @@
+import { EventStore } from '../actors/event-store.js';
 import { startActorService, type ActorHostConfig } from '../actors/service-main.js';
 import type { ServiceContext, StartedService } from '../kit/service.js';
 import { diaryActor } from './diary.js';
@@ -10,6 +11,6 @@ export function startDiaryService(config: ActorHostConfig, ctx: ServiceContext):
     actor: diaryActor,
     readModel: (db) => new DiaryReadModel(db),
     projection: 'diary-read-model',
-    serve: ({ nc }, readModel) => serveDiary(nc, readModel, ctx.log),
+    serve: ({ nc, db }, readModel) => serveDiary(nc, { readModel, store: new EventStore(db) }, ctx.log),
   });
 }

@@ -28,6 +28,8 @@ export const diaryActor: ActorType<DiaryState, DiaryCommand, DiaryEvent, never, 
   parseEvent: parseDiaryEvent,
 
   decide(state, command, { at }) {
+    if (command.type === 'erase')
+      return Object.keys(state.entries).map((entry) => ({ type: 'EntryDeleted' as const, entry, at }));
     const current = state.entries[command.entry];
     switch (command.type) {
       case 'write': {

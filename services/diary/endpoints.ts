@@ -4,10 +4,19 @@ import { validationFailed } from '../kit/api-error.js';
 import { jsonObject } from '../kit/json-object.js';
 import type { Logger } from '../kit/log.js';
 import { serveRpc } from '../kit/rpc.js';
+import { purgeSubject, redactEvents } from '../actors/erasure.js';
+import { streamName, type EventStore } from '../actors/event-store.js';
+import { streams, subjects } from '../actors/topology.js';
+import { moodStream, moodSubjects } from '../mood/subjects.js';
 import { tagPattern } from './diary-model.js';
 import type { DiaryReadModel, EntryQuery } from './read-model.js';
 
-export const diarySubjects = { list: 'diary.v1.list' };
+export const diarySubjects = {
+  list: 'diary.v1.list',
+  /** Platform-internal (account export and deletion). */
+  exportUser: 'diary.v1.export-user',
+  forgetUser: 'diary.v1.forget-user',
+};
 
 const maxPage = 200;
 const maxSearch = 200;
@@ -41,8 +50,50 @@ export function parseEntryQuery(raw: unknown): EntryQuery {
   };
 }
 
-export function serveDiary(nc: NatsConnection, readModel: DiaryReadModel, log: Logger): Subscription[] {
+const userOf = (raw: unknown): string => {
+  const { user } = jsonObject(raw, ['user']);
+  if (typeof user !== 'string' || !userIdPattern.test(user)) throw validationFailed('user is malformed');
+  return user;
+};
+
+export function serveDiary(
+  nc: NatsConnection,
+  deps: { readModel: DiaryReadModel; store: EventStore },
+  log: Logger,
+): Subscription[] {
+  const { readModel } = deps;
   return [
     serveRpc(nc, diarySubjects.list, 'diary', async (raw) => readModel.list(parseEntryQuery(raw)), log),
+    serveRpc(nc, diarySubjects.exportUser, 'diary', async (raw) => readModel.all(userOf(raw)), log),
+    serveRpc(
+      nc,
+      diarySubjects.forgetUser,
+      'diary',
+      async (raw) => {
+        await forgetDiary(nc, deps, userOf(raw));
+        return null;
+      },
+      log,
+    ),
   ];
+}
+
+/**
+ * A deleted account's diary, after its `erase` command deleted every entry:
+ * the events keep their place but lose their content, the read model's
+ * tombstones go, and JetStream's copies (entries and their mood scores) are purged.
+ */
+async function forgetDiary(
+  nc: NatsConnection,
+  deps: { readModel: DiaryReadModel; store: EventStore },
+  user: string,
+): Promise<void> {
+  await redactEvents(
+    deps.store,
+    { stream: streamName('diary', user), type: { $in: ['EntryWritten', 'EntryEdited'] } },
+    { 'data.title': '', 'data.text': '', 'data.tags': [], 'data.mood': null },
+  );
+  await deps.readModel.forget(user);
+  await purgeSubject(nc, streams.events('diary'), subjects.event('diary', user));
+  await purgeSubject(nc, moodStream, moodSubjects.analyzedInDiary(user));
 }

@@ -54,6 +54,17 @@ export class DiaryReadModel {
     }
   }
 
+  /** Every live entry of a user, oldest first (their data export). */
+  async all(user: string): Promise<Entry[]> {
+    const docs = await this.entries.find({ user, deleted: false }).sort({ at: 1 }).toArray();
+    return docs.map(toEntry);
+  }
+
+  /** Deleted entries keep their fields as tombstones; account deletion removes them all. */
+  async forget(user: string): Promise<void> {
+    await this.entries.deleteMany({ user });
+  }
+
   async list(query: EntryQuery): Promise<Entry[]> {
     const filter: Filter<EntryDoc> = { user: query.user, deleted: false };
     if (query.from !== undefined || query.to !== undefined)
@@ -65,6 +76,8 @@ export class DiaryReadModel {
     const words = query.text ? wordsFilter(query.text, ['title', 'text']) : undefined;
     if (words) Object.assign(filter, words);
     const docs = await this.entries.find(filter).sort({ at: -1 }).limit(query.limit).toArray();
-    return docs.map(({ _id, deleted: _, version: __, ...entry }) => ({ id: _id, ...entry }));
+    return docs.map(toEntry);
   }
 }
+
+const toEntry = ({ _id, deleted: _, version: __, ...entry }: EntryDoc): Entry => ({ id: _id, ...entry });

@@ -360,6 +360,27 @@ export const openApiDocument = {
         responses: ok('Presence'),
       },
     },
+    '/me/deletion': {
+      post: {
+        ...secured,
+        summary:
+          'Delete my account for good (export first): profile, sessions, presence, diary, portrait, matching and notifications go; my messages stay in their rooms without text, by "deleted"',
+        requestBody: body({ password: { type: 'string' } }, ['password']),
+        responses: {
+          '204': { description: 'Deleted' },
+          ...errors,
+          '403': { description: 'wrong_password', ...json(error) },
+        },
+      },
+    },
+    '/me/export': {
+      get: {
+        ...secured,
+        summary:
+          'Everything MetaChat holds about me, as JSON: profile, blocks, rooms, messages, diary, portrait, matching, notifications',
+        responses: ok('The export'),
+      },
+    },
     '/me/blocks': {
       get: { ...secured, summary: 'The users I blocked', responses: ok('Blocked users') },
     },

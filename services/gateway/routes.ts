@@ -13,6 +13,7 @@ import { classOf, type RateLimiter } from './rate-limit.js';
 import { diaryRoutes } from './diary-routes.js';
 import { meRoutes } from './me-routes.js';
 import { socialRoutes } from './social-routes.js';
+import { accountRoutes } from './account-routes.js';
 import type { PresenceStore } from '../presence/presence-store.js';
 import { hideBlocked } from '../chat/blocking.js';
 import { blockedError, DirectGuard, type BlockCache } from './block-cache.js';
@@ -203,6 +204,7 @@ export function apiRoutes(deps: RouteDeps): Router {
   router.use(diaryRoutes(deps, auth, me));
   router.use(meRoutes(deps, auth, me));
   router.use(socialRoutes(deps, auth, me));
+  router.use(accountRoutes(deps, auth, claimsOf));
   for (const [method, on] of [
     ['put', true],
     ['delete', false],

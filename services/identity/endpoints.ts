@@ -17,6 +17,9 @@ export const identitySubjects = {
   /** Block or unblock a user (`{user, blocked}`, as the signed-in user); whom a user blocked (`{user}`, platform-internal). */
   setBlock: 'identity.v1.blocks.set',
   blocks: 'identity.v1.blocks',
+  /** Account deletion: the password again, then (after every other service forgot the user) the account. */
+  confirmPassword: 'identity.v1.confirm-password',
+  deleteAccount: 'identity.v1.delete-account',
   /** Platform-internal (the operator): emails → user ids. The gateway never forwards to it. */
   resolve: 'identity.v1.resolve',
 };
@@ -81,6 +84,29 @@ export function serveIdentity(
       async (raw) => {
         const { claims, body } = asUser(raw);
         await identity.logout(claims, body);
+        return null;
+      },
+      log,
+    ),
+    serveRpc(
+      nc,
+      s.confirmPassword,
+      queue,
+      async (raw) => {
+        const { claims, body } = asUser(raw);
+        await identity.confirmPassword(claims.sub, body);
+        return null;
+      },
+      log,
+    ),
+    serveRpc(
+      nc,
+      s.deleteAccount,
+      queue,
+      async (raw) => {
+        const { claims } = asUser(raw);
+        await blocks.forget(claims.sub);
+        await identity.deleteAccount(claims.sub);
         return null;
       },
       log,

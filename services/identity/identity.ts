@@ -155,6 +155,27 @@ export class Identity {
     }
   }
 
+  /** Checks a signed-in user's password again before something irreversible (403 when wrong). */
+  async confirmPassword(userId: string, raw: unknown): Promise<void> {
+    const password = (raw as { password?: unknown } | null)?.password;
+    if (typeof password !== 'string' || password.length === 0 || password.length > 1024)
+      throw new ApiError('validation_failed', 400, 'password is required to confirm', { field: 'password' });
+    const user = await this.users.findOne({ _id: userId });
+    if (!user) throw new ApiError('not_found', 404, 'no such user');
+    if (!(await verifyPassword(password, user.passwordHash)))
+      throw new ApiError('wrong_password', 403, 'the password does not match');
+  }
+
+  /**
+   * The account itself goes (the last step of account deletion): the user,
+   * every refresh token, and every access token (revoked until they expire).
+   */
+  async deleteAccount(userId: string): Promise<void> {
+    await this.#verifier.revokeUser(userId, this.options.accessTtlMs);
+    await this.refreshTokens.deleteMany({ user: userId });
+    await this.users.deleteOne({ _id: userId });
+  }
+
   /** Who a bearer token belongs to: signature, expiry and revocation checked. */
   authenticate(token: string): Promise<AccessClaims> {
     return this.#verifier.authenticate(token);

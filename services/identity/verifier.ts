@@ -4,6 +4,8 @@ import { verifyAccessToken, type AccessClaims } from './tokens.js';
 
 const unauthorized = (error: string, message: string) => new ApiError(error, 401, message);
 export const revokedKey = (jti: string) => `metachat:revoked:${jti}`;
+/** Set when an account is deleted, for as long as its access tokens could live. */
+export const deletedUserKey = (user: string) => `metachat:deleted-user:${user}`;
 
 /**
  * Checks a bearer token without calling the identity service: signature,
@@ -20,9 +22,14 @@ export class AccessTokenVerifier {
     const claims = verifyAccessToken(this.secret, token, this.now());
     if (claims === 'token_expired') throw unauthorized('token_expired', 'the access token has expired');
     if (claims === 'token_invalid') throw unauthorized('token_invalid', 'the access token is not valid');
-    if (await this.redis.exists(revokedKey(claims.jti)))
+    if (await this.redis.exists(revokedKey(claims.jti), deletedUserKey(claims.sub)))
       throw unauthorized('token_revoked', 'the access token was revoked');
     return claims;
+  }
+
+  /** Revokes every access token of a deleted account (they live at most `accessTtlMs`). */
+  async revokeUser(user: string, accessTtlMs: number): Promise<void> {
+    await this.redis.set(deletedUserKey(user), '1', 'PX', accessTtlMs);
   }
 
   /** Revokes an access token until it would have expired anyway. */

@@ -24,6 +24,10 @@ export const matchingSettings = {
 
 export const matchingSubjects = {
   optIn: 'matching.v1.opt-in',
+  /** Platform-internal: whether a user opted in (their data export). */
+  status: 'matching.v1.status',
+  /** Platform-internal: a deleted account leaves matching and its opt-in record goes. */
+  forget: 'matching.v1.forget',
   matches: 'matching.v1.matches',
   recommendations: 'matching.v1.recommendations',
   /** Core NATS: someone opted in or out (every replica updates its index). */
@@ -168,6 +172,29 @@ export async function startMatchingService(
         else state.optOut(user);
         nc.publish(matchingSubjects.changed, JSON.stringify({ user, optIn: r.optIn }));
         return { optIn: r.optIn };
+      },
+      log,
+    ),
+    serveRpc(
+      nc,
+      matchingSubjects.status,
+      queue,
+      async (raw) => {
+        const doc = await optIns.findOne({ _id: userOf(jsonObject(raw, ['user']).user) });
+        return { optIn: doc?.optIn === true, ...(doc ? { at: doc.at } : {}) };
+      },
+      log,
+    ),
+    serveRpc(
+      nc,
+      matchingSubjects.forget,
+      queue,
+      async (raw) => {
+        const user = userOf(jsonObject(raw, ['user']).user);
+        await optIns.deleteOne({ _id: user });
+        state.optOut(user);
+        nc.publish(matchingSubjects.changed, JSON.stringify({ user, optIn: false }));
+        return null;
       },
       log,
     ),

@@ -49,7 +49,9 @@ export class NotificationStore {
     return (await this.collection.updateMany(filter, { $set: { read: true } })).modifiedCount;
   }
 
+  /** A deleted account: its notifications go, and others' notifications of its messages lose their text. */
   async forget(user: string): Promise<void> {
     await this.collection.deleteMany({ user });
+    await this.collection.updateMany({ from: user }, { $set: { from: 'deleted', excerpt: '' } });
   }
 }

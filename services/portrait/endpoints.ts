@@ -11,6 +11,8 @@ export const portraitSubjects = {
   get: 'portrait.v1.get',
   many: 'portrait.v1.many',
   timeline: 'portrait.v1.timeline',
+  /** Platform-internal: a deleted account's portrait goes. */
+  forget: 'portrait.v1.forget',
   /** Core NATS: a portrait changed (every matching replica listens). */
   updated: 'portrait.v1.updated',
 };
@@ -38,6 +40,17 @@ export function servePortraits(nc: NatsConnection, store: PortraitStore, log: Lo
       portraitSubjects.get,
       queue,
       async (raw) => store.portrait(user(jsonObject(raw, ['user']).user)),
+      log,
+    ),
+    serveRpc(
+      nc,
+      portraitSubjects.forget,
+      queue,
+      async (raw) => {
+        const who = user(jsonObject(raw, ['user']).user);
+        await store.forget(who);
+        return null;
+      },
       log,
     ),
     serveRpc(

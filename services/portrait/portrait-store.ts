@@ -73,11 +73,24 @@ export class PortraitStore {
   readonly #items: Collection<ItemDoc>;
   readonly #buckets: Collection<BucketDoc>;
   readonly #portraits: Collection<PortraitDoc>;
+  /** Deleted accounts (their ids only): scores still in flight for them are dropped. */
+  readonly #erased: Collection<{ _id: string; at: number }>;
 
   constructor(db: Db) {
     this.#items = db.collection('portrait_items');
     this.#buckets = db.collection('portrait_buckets');
     this.#portraits = db.collection('portraits');
+    this.#erased = db.collection('portrait_erased');
+  }
+
+  /** Everything of a user's portrait goes, and later scores for them are ignored (account deletion). */
+  async forget(user: string): Promise<void> {
+    await this.#erased.updateOne({ _id: user }, { $set: { at: Date.now() } }, { upsert: true });
+    await Promise.all([
+      this.#items.deleteMany({ user }),
+      this.#buckets.deleteMany({ user }),
+      this.#portraits.deleteOne({ _id: user }),
+    ]);
   }
 
   async ensureIndexes(): Promise<void> {
@@ -90,6 +103,7 @@ export class PortraitStore {
    * Answers the user whose portrait changed, if any.
    */
   async apply(event: MoodAnalyzed): Promise<string | undefined> {
+    if (await this.#erased.findOne({ _id: event.author })) return undefined;
     const id = itemIdOf(event);
     const previous = await this.#items.findOne({ _id: id });
     const next: ScoredItem = { valenceScore: event.valenceScore, emotions: event.emotions };

@@ -209,6 +209,17 @@ export class MetaChat {
     );
   }
 
+  /** Everything MetaChat holds about you, as JSON (take it before deleting your account). */
+  exportAccount() {
+    return this.api<Record<string, unknown>>('GET', '/me/export');
+  }
+
+  /** Deletes your account for good; your messages stay in their rooms without text. */
+  async deleteAccount(password: string): Promise<void> {
+    await this.api('POST', '/me/deletion', { password });
+    this.tokens = undefined;
+  }
+
   /** Mentions (`<@userId>` in a text) and direct messages that came while you were offline. */
   notifications(options: { unreadOnly?: boolean; limit?: number } = {}) {
     const query = [

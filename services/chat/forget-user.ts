@@ -1,0 +1,52 @@
+import type { NatsConnection } from '@nats-io/transport-node';
+import type { ActorClient } from '../actors/client.js';
+import { deleteFromStream, redactEvents } from '../actors/erasure.js';
+import { eventId, streamName, type EventStore } from '../actors/event-store.js';
+import { streams, subjects } from '../actors/topology.js';
+import { ApiError } from '../kit/api-error.js';
+import { moodStream, moodSubjects } from '../mood/subjects.js';
+import { deletedAuthor, type ChatReadModel } from './read-model.js';
+
+/**
+ * A deleted account in chat (the policy is in the README): the user leaves
+ * every room; their messages stay in sequence but lose their text and their
+ * author (shown as "deleted") — in the read model, in the event store, and
+ * in JetStream, whose copies (and the mood scores of those messages) are
+ * deleted. Idempotent: a retry after a failure finishes the job.
+ */
+export async function forgetUser(
+  nc: NatsConnection,
+  deps: { readModel: ChatReadModel; store: EventStore; actors: ActorClient },
+  user: string,
+): Promise<{ rooms: number; messages: number }> {
+  const rooms = await deps.readModel.roomIdsOf(user);
+  for (const room of rooms) {
+    const result = await deps.actors.send('room', room, { type: 'forget', user });
+    if (result.status === 'rejected')
+      throw new ApiError('unavailable', 503, `room ${room} refused: ${result.message}`);
+  }
+  const written = await deps.readModel.anonymise(user);
+  await redactEvents(
+    deps.store,
+    { _id: { $in: written.map(({ room, seq }) => eventId(streamName('room', room), seq)) } },
+    { 'data.text': '', 'data.author': deletedAuthor },
+  );
+  const touched = [...new Set([...rooms, ...written.map((w) => w.room)])];
+  await redactEvents(
+    deps.store,
+    { stream: { $in: touched.map((r) => streamName('room', r)) }, type: 'MessageEdited', 'data.by': user },
+    { 'data.text': '', 'data.by': deletedAuthor },
+  );
+  const theirs = (body: Record<string, unknown>) => {
+    const data = (body.data ?? {}) as Record<string, unknown>;
+    return (
+      (data.type === 'MessageSent' && data.author === user) ||
+      (data.type === 'MessageEdited' && data.by === user)
+    );
+  };
+  for (const room of touched) {
+    await deleteFromStream(nc, streams.events('room'), subjects.event('room', room), theirs);
+    await deleteFromStream(nc, moodStream, moodSubjects.analyzedInRoom(room), (m) => m.author === user);
+  }
+  return { rooms: rooms.length, messages: written.length };
+}
