@@ -3,23 +3,37 @@ import { EventStore } from '../actors/event-store.js';
 import { startActorService, type ActorHostConfig } from '../actors/service-main.js';
 import type { ServiceContext, StartedService } from '../kit/service.js';
 import { serveChat } from './endpoints.js';
+import type { Projection } from '../actors/projection.js';
+import { startMoodRule } from './mood-rule.js';
 import { ChatReadModel } from './read-model.js';
 import { roomActor } from './room.js';
 
 /**
  * The chat service: hosts the room actors and keeps the chat read model
- * (messages, rooms, memberships) up to date from their events.
+ * (messages, rooms, memberships) up to date from their events, and applies
+ * the rooms' mood rule to the mood service's scores.
  */
-export function startChatService(config: ActorHostConfig, ctx: ServiceContext): Promise<StartedService> {
-  return startActorService(config, ctx, {
+export async function startChatService(
+  config: ActorHostConfig,
+  ctx: ServiceContext,
+): Promise<StartedService> {
+  let rule: Promise<Projection> | undefined;
+  const service = await startActorService(config, ctx, {
     actor: roomActor,
     readModel: (db) => new ChatReadModel(db),
     projection: 'chat-read-model',
-    serve: ({ nc, db }, readModel) =>
-      serveChat(
-        nc,
-        { readModel, store: new EventStore(db), actors: new ActorClient(nc, config.partitions) },
-        ctx.log,
-      ),
+    serve: ({ nc, db }, readModel) => {
+      const actors = new ActorClient(nc, config.partitions);
+      rule = startMoodRule(nc, actors, ctx.log);
+      return serveChat(nc, { readModel, store: new EventStore(db), actors }, ctx.log);
+    },
   });
+  const moodRule = await rule!;
+  return {
+    checks: service.checks,
+    async stop() {
+      await moodRule.stop();
+      await service.stop();
+    },
+  };
 }

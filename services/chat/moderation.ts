@@ -32,6 +32,15 @@ export function moderate(settings: RoomSettings, text: string): Rejection | { mo
   }
 }
 
+/** The mood rule: a message scored at or below this valence is "very negative". */
+export const veryNegativeValence = -0.6;
+
+/** Whether a room's mood rule flags a scored message (the rule is on when the room names a mood model). */
+export function moodFlag(settings: RoomSettings, valenceScore: number): Moderation | undefined {
+  if (!settings.moderation.moodModel || valenceScore > veryNegativeValence) return undefined;
+  return { action: 'flagged', reason: `very negative (valence ${valenceScore.toFixed(2)})` };
+}
+
 /**
  * A room event as `user` may see it: a hidden message's text is kept from
  * everyone but its author (the sequence stays, so nobody's history has a hole).

@@ -186,6 +186,15 @@ export class ChatReadModel {
             },
           });
           break;
+        case 'MessageFlagged':
+          // A message moderation hid stays hidden; any other gets the flag.
+          messageChanges.push({
+            updateOne: {
+              filter: { ...message(event.target), 'moderation.action': { $ne: 'hidden' } },
+              update: { $set: { moderation: { action: 'flagged', reason: event.reason } } },
+            },
+          });
+          break;
         case 'MessageDeleted':
           // The text is gone for good; the sequence stays so history has no holes.
           messageChanges.push({

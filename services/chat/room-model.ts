@@ -71,6 +71,8 @@ export type RoomCommand =
   | ({ type: 'configure' } & RoomDeclaration)
   /** Ends the room and its history (a ChatRoom deleted with policy Delete). */
   | { type: 'close' }
+  /** The mood rule: a scored message (from the platform's mood scores, never a client). */
+  | { type: 'moodScored'; seq: number; valenceScore: number }
   /** A member's account was deleted: they leave, whatever their role (from the platform, never a client). */
   | { type: 'forget'; user: string };
 
@@ -88,6 +90,8 @@ export type RoomEvent =
   | { type: 'MessageSent'; author: string; text: string; at: number; n?: number; moderation?: Moderation }
   | { type: 'MessageEdited'; target: number; text: string; by: string; at: number; moderation?: Moderation }
   | { type: 'MessageDeleted'; target: number; by: string; at: number }
+  /** The room's mood rule flagged a message for its owners. */
+  | { type: 'MessageFlagged'; target: number; reason: string; by: string; at: number }
   | { type: 'ReactionAdded'; target: number; emoji: string; by: string; at: number }
   | { type: 'ReactionRemoved'; target: number; emoji: string; by: string; at: number }
   | {
@@ -105,6 +109,8 @@ export type RoomEvent =
 export interface TrackedMessage {
   author: string;
   deleted: boolean;
+  /** The mood rule flagged it already. */
+  flagged?: boolean;
   /** emoji → users who reacted with it */
   reactions: Record<string, string[]>;
 }

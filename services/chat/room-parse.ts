@@ -91,6 +91,13 @@ function parseDeclaration(raw: Raw): RoomCommand {
     onlyFields(raw, ['type']);
     return { type: 'close' };
   }
+  if (raw.type === 'moodScored') {
+    onlyFields(raw, ['type', 'seq', 'valenceScore']);
+    const score = raw.valenceScore;
+    if (typeof score !== 'number' || !(score >= -1 && score <= 1))
+      throw new InvalidField('valenceScore must be a number from -1 to 1');
+    return { type: 'moodScored', seq: seq(raw.seq), valenceScore: score };
+  }
   if (raw.type === 'forget') {
     onlyFields(raw, ['type', 'user']);
     return { type: 'forget', user: userId(raw.user, 'user') };
@@ -112,7 +119,8 @@ function parseDeclaration(raw: Raw): RoomCommand {
 }
 
 function parse(raw: Raw): RoomCommand {
-  if (raw.type === 'configure' || raw.type === 'close' || raw.type === 'forget') return parseDeclaration(raw);
+  if (['configure', 'close', 'forget', 'moodScored'].includes(raw.type as string))
+    return parseDeclaration(raw);
   const by = userId(raw.by, 'by');
   switch (raw.type) {
     case 'create': {
@@ -195,6 +203,7 @@ const eventFields: Record<RoomEvent['type'], Record<string, 'string' | 'number' 
   MessageSent: { author: 'string', text: 'string', at: 'number' },
   MessageEdited: { target: 'number', text: 'string', by: 'string', at: 'number' },
   MessageDeleted: { target: 'number', by: 'string', at: 'number' },
+  MessageFlagged: { target: 'number', reason: 'string', by: 'string', at: 'number' },
   ReactionAdded: { target: 'number', emoji: 'string', by: 'string', at: 'number' },
   ReactionRemoved: { target: 'number', emoji: 'string', by: 'string', at: 'number' },
   RoomConfigured: {

@@ -288,6 +288,37 @@ describe('room rules', () => {
       expect(when(expired, { type: 'send', by: 'bob', text: 'back' })).to.be.an('array');
     });
 
+    it('flags a very negative message once when the room has a mood rule', () => {
+      const ruled: RoomEvent[] = [
+        ...withMessage,
+        {
+          type: 'RoomConfigured',
+          kind: 'group',
+          name: 'Diary club',
+          visibility: 'private',
+          settings: {
+            ...defaultRoomSettings(),
+            moderation: { blockedWords: [], action: 'flag', moodModel: 'm' },
+          },
+          declared: {},
+          at,
+        },
+      ];
+      expect(when(ruled, { type: 'moodScored', seq: 4, valenceScore: -0.85 })).to.deep.equal([
+        { type: 'MessageFlagged', target: 4, reason: 'very negative (valence -0.85)', by: 'mood', at },
+      ]);
+      expect(when(ruled, { type: 'moodScored', seq: 4, valenceScore: -0.2 })).to.deep.equal([]);
+      expect(when(withMessage, { type: 'moodScored', seq: 4, valenceScore: -0.9 }), 'no rule').to.deep.equal(
+        [],
+      );
+      const flagged: RoomEvent[] = [
+        ...ruled,
+        { type: 'MessageFlagged', target: 4, reason: 'r', by: 'mood', at },
+      ];
+      expect(when(flagged, { type: 'moodScored', seq: 4, valenceScore: -0.9 }), 'once').to.deep.equal([]);
+      expect(when(ruled, { type: 'moodScored', seq: 4, valenceScore: -7 })).to.equal('invalid_command');
+    });
+
     it('records why a member was removed', () => {
       expect(when(created, { type: 'remove', by: 'ann', user: 'bob', reason: 'spam' })).to.deep.equal([
         { type: 'MemberRemoved', user: 'bob', by: 'ann', at, reason: 'spam' },

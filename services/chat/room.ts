@@ -1,6 +1,6 @@
 import type { ActorType } from '../actors/types.js';
 import { isRejection, reject, type Rejection } from '../actors/types.js';
-import { moderate } from './moderation.js';
+import { moderate, moodFlag } from './moderation.js';
 import { parseRoomCommand, parseRoomEvent } from './room-parse.js';
 import {
   emptyRoom,
@@ -32,6 +32,8 @@ const owners = (s: RoomState) => Object.keys(s.members).filter((u) => s.members[
 
 /** The operator's name in events it caused. */
 export const operatorActor = 'operator';
+/** The mood rule's name in events it caused. */
+export const moodActor = 'mood';
 /** The platform's name in events it caused (account deletion). */
 export const systemActor = 'system';
 
@@ -88,6 +90,12 @@ function configureRoom(state: RoomState, d: RoomDeclaration, at: number): RoomEv
 export function decideRoom(state: RoomState, command: RoomCommand, at: number): RoomEvent[] | Rejection {
   if (command.type === 'configure') return configureRoom(state, command, at);
   if (command.type === 'close') return state.created ? [{ type: 'RoomClosed', at }] : [];
+  if (command.type === 'moodScored') {
+    const message = state.messages[command.seq];
+    const flag = moodFlag(state.settings, command.valenceScore);
+    if (!flag || !message || message.deleted || message.flagged) return [];
+    return [{ type: 'MessageFlagged', target: command.seq, reason: flag.reason, by: moodActor, at }];
+  }
   if (command.type === 'forget') {
     if (!isMember(state, command.user)) return [];
     return [{ type: 'MemberRemoved', user: command.user, by: systemActor, at, reason: 'account deleted' }];
@@ -280,6 +288,8 @@ export function evolveRoom(state: RoomState, event: RoomEvent): RoomState {
       return s;
     case 'MessageDeleted':
       return updateMessage(s, event.target, (m) => ({ ...m, deleted: true }));
+    case 'MessageFlagged':
+      return updateMessage(s, event.target, (m) => ({ ...m, flagged: true }));
     case 'ReactionAdded':
       return updateMessage(s, event.target, (m) => ({
         ...m,
