@@ -52,6 +52,7 @@ build: deps
 bench: servers build
 	npx tsx bench/actors.bench.ts
 	npx tsx bench/chat.bench.ts
+	npx tsx bench/social.bench.ts
 	npx tsx bench/operator.bench.ts
 	npx tsx bench/mood.bench.ts
 	node --max-old-space-size=4096 --import tsx bench/matching.bench.ts

@@ -161,13 +161,15 @@ describe('presence, typing, read receipts and muting end to end (services as pro
     const bobAgain = client(1);
     await bobAgain.login('social-bob@example.com', 'bob-password');
     const bobLive = live(bobAgain);
-    await bobLive.subscribed;
+    await bobLive.caughtUp; // the server says when the missed history is delivered
     expect(await unread(bobAgain)).to.include({ readSeq: sent[9], unread: 20 });
     const receipts = await bobAgain.receipts(room);
     expect(receipts.receipts).to.deep.include({ user: bobId, seq: sent[9] });
     expect(receipts.unread).to.equal(20);
+    expect(await bobAgain.unread(room)).to.deep.equal({ readSeq: sent[9], unread: 20 });
     await bobAgain.markRead(room, sent[29]!);
     expect((await unread(bobAgain)).unread).to.equal(0);
+    expect((await bobAgain.unread(room)).unread).to.equal(0);
   });
 
   it('lets an owner mute a member, with the reason in the room’s events', async () => {
@@ -224,6 +226,23 @@ describe('presence, typing, read receipts and muting end to end (services as pro
     expect((await ann.api<{ blocked: unknown[] }>('GET', '/me/blocks')).blocked).to.deep.equal([]);
     const selfBlock = await ann.api('PUT', `/me/blocks/${annId}`).catch((e: unknown) => e as MetaChatError);
     expect(selfBlock).to.deep.include({ status: 400 });
+  });
+
+  it('answers bad social requests with 4xx in the error format', async () => {
+    const statusOf = (p: Promise<unknown>) =>
+      p.then(
+        () => 200,
+        (e: unknown) => (e as MetaChatError).status,
+      );
+    expect(await statusOf(ann.markRead('r_no_such_room', 1))).to.equal(404);
+    expect(await statusOf(ann.api('POST', `/rooms/${room}/read`, { seq: -1 }))).to.equal(400);
+    expect(await statusOf(ann.api('POST', `/rooms/${room}/read`, { seq: { $gt: 0 } }))).to.equal(400);
+    expect(await statusOf(ann.api('GET', '/rooms/r_no_such_room/receipts'))).to.equal(404);
+    expect(await statusOf(ann.api('GET', '/presence'))).to.equal(400);
+    expect(await statusOf(ann.api('GET', `/presence?users=${'u,'.repeat(101)}`))).to.equal(400);
+    expect(await statusOf(ann.api('GET', '/presence?users=a.b'))).to.equal(400);
+    expect(await statusOf(ann.mute(room, bobId, 10 ** 9))).to.equal(400);
+    expect(await statusOf(ann.api('PUT', `/me/blocks/${'x'.repeat(65)}`))).to.equal(400);
   });
 
   it('answers malformed live frames with an error and keeps the connection', async () => {

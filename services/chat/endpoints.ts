@@ -18,6 +18,7 @@ export const chatSubjects = {
   memberOf: 'chat.v1.member-of',
   markRead: 'chat.v1.mark-read',
   receipts: 'chat.v1.receipts',
+  unread: 'chat.v1.unread',
   /** Platform-internal (account export and deletion). */
   exportUser: 'chat.v1.export-user',
   forgetUser: 'chat.v1.forget-user',
@@ -58,14 +59,18 @@ function limit(raw: Raw): number {
   return value as number;
 }
 
-/** Only members read a room; the room actor (not the lagging read model) decides. */
-async function requireMember(actors: ActorClient, room: string, user: string): Promise<void> {
-  const membership = await actors.query<{ member: boolean } | null>('room', room, {
+/**
+ * Only members read a room; the room actor (not the lagging read model)
+ * decides, and says where the room is (its last sequence).
+ */
+async function requireMember(actors: ActorClient, room: string, user: string): Promise<{ lastSeq: number }> {
+  const membership = await actors.query<{ member: boolean; lastSeq: number } | null>('room', room, {
     type: 'membership',
     user,
   });
   if (membership === null) throw new ApiError('not_found', 404, 'no such room');
   if (!membership.member) throw new ApiError('forbidden', 403, 'only members can read this room');
+  return { lastSeq: membership.lastSeq };
 }
 
 export function serveChat(
@@ -85,12 +90,12 @@ export function serveChat(
   const memberRequest = async <T>(
     raw: unknown,
     parse: (r: Raw) => T,
-  ): Promise<T & { room: string; user: string }> => {
+  ): Promise<T & { room: string; user: string; lastSeq: number }> => {
     const r = request(raw);
     const [room, user] = [field(r, 'room', roomIdPattern), field(r, 'user', userIdPattern)];
     const parsed = parse(r);
-    await requireMember(deps.actors, room, user);
-    return { ...parsed, room, user };
+    const { lastSeq } = await requireMember(deps.actors, room, user);
+    return { ...parsed, room, user, lastSeq };
   };
   return [
     serveRpc(
@@ -135,6 +140,17 @@ export function serveChat(
         const marked = await deps.readModel.markRead(user, room, seq);
         if (marked.moved) nc.publish(receiptSubject(room), JSON.stringify({ room, user, seq: marked.seq }));
         return { seq: marked.seq, ...(await deps.readModel.unread(user, room)) };
+      },
+      log,
+    ),
+    /** One member's watermark and unread count in one room: two reads by id, whatever the room's size. */
+    serveRpc(
+      nc,
+      chatSubjects.unread,
+      queue,
+      async (raw) => {
+        const { room, user } = await memberRequest(raw, () => ({}));
+        return (await deps.readModel.unread(user, room)) ?? { readSeq: 0, unread: 0 };
       },
       log,
     ),
@@ -194,10 +210,12 @@ export function serveChat(
       chatSubjects.events,
       queue,
       async (raw) => {
-        const { room, user, after, count } = await memberRequest(raw, (r) => ({
+        const { room, user, after, count, lastSeq } = await memberRequest(raw, (r) => ({
           after: cursor(r, 'after') ?? 0,
           count: limit(r),
         }));
+        // A client that is level with the room (most reconnects) costs no event-store read.
+        if (after >= lastSeq) return [];
         const events = await deps.store.readStream(`room/${room}`, after, count);
         return events.map((e) => ({ room, seq: e.version, ...visibleTo(user, e.data) }));
       },

@@ -356,8 +356,12 @@ describe('room rules', () => {
     expect(roomActor.query!(state, { type: 'membership', user: 'ann' })).to.deep.equal({
       member: true,
       role: 'owner',
+      lastSeq: 4,
     });
-    expect(roomActor.query!(state, { type: 'membership', user: 'eve' })).to.deep.equal({ member: false });
+    expect(roomActor.query!(state, { type: 'membership', user: 'eve' })).to.deep.equal({
+      member: false,
+      lastSeq: 4,
+    });
     expect(roomActor.query!(state, { type: 'summary' })).to.deep.include({
       name: 'Diary club',
       lastSeq: 4,

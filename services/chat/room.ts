@@ -338,11 +338,12 @@ export const roomActor: ActorType<RoomState, RoomCommand, RoomEvent, RoomQuery, 
     if (q?.type === 'membership' && typeof q.user === 'string') return { type: 'membership', user: q.user };
     return reject('invalid_query', 'query must be summary or membership');
   },
-  query(state, query): RoomSummary | { member: boolean; role?: string } | null {
+  query(state, query): RoomSummary | { member: boolean; role?: string; lastSeq: number } | null {
     if (!state.created) return null;
     if (query.type === 'membership') {
       const role = state.members[query.user];
-      return role ? { member: true, role } : { member: false };
+      const lastSeq = state.nextSeq - 1;
+      return role ? { member: true, role, lastSeq } : { member: false, lastSeq };
     }
     return {
       kind: state.kind,

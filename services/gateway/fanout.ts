@@ -10,6 +10,8 @@ export interface LiveClient {
   cursors: Map<string, RoomCursor>;
   /** Rooms whose membership the chat service confirmed (a history page came back). */
   confirmed: Set<string>;
+  /** Rooms whose history after the subscription point was delivered (told once with "caught-up"). */
+  caughtUp: Set<string>;
   fetching: Set<string>;
   alive: boolean;
   /** Users this user blocked: their messages reach this client without text. */

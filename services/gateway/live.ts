@@ -12,6 +12,7 @@ import type { AccessTokenVerifier } from '../identity/verifier.js';
 import { ApiError } from '../kit/api-error.js';
 import type { Logger } from '../kit/log.js';
 import { callRpc } from '../kit/rpc.js';
+import { Semaphore } from '../kit/semaphore.js';
 import { isDeviceState } from '../presence/presence.js';
 import type { PresenceStore } from '../presence/presence-store.js';
 import { sendFrame as send, type Fanout, type LiveClient as Client } from './fanout.js';
@@ -26,6 +27,7 @@ import { TypingRelay } from './typing-relay.js';
 //            {"type":"heartbeat","state":"active"|"away"}   {"type":"typing","room":"r_1"}
 //   server → {"type":"event","room":"r_1","seq":43,"event":{...}}
 //            {"type":"subscribed","room":"r_1","after":42}  {"type":"unsubscribed","room":"r_1","reason":"..."}
+//            {"type":"caught-up","room":"r_1","seq":50}   (history delivered; live from here)
 //            {"type":"presence","users":[{"user","status","lastSeen"}]}
 //            {"type":"typing","room","user","typing":true|false,"expiresAt"?}
 //            {"type":"receipt","room","user","seq"}
@@ -37,6 +39,8 @@ import { TypingRelay } from './typing-relay.js';
 
 const pageSize = 200;
 const maxRoomsPerSocket = 500;
+/** History pages in flight per gateway: a reconnect storm queues here instead of timing out in chat. */
+const historyConcurrency = 8;
 
 export class LiveHub implements Fanout {
   readonly #wss: WebSocketServer;
@@ -48,6 +52,7 @@ export class LiveHub implements Fanout {
   #connected = false;
   readonly #presence: PresenceRelay;
   readonly #typing: TypingRelay;
+  readonly #history = new Semaphore(historyConcurrency);
 
   constructor(
     server: Server,
@@ -164,6 +169,7 @@ export class LiveHub implements Fanout {
       device: randomBytes(9).toString('base64url'),
       cursors: new Map(),
       confirmed: new Set(),
+      caughtUp: new Set(),
       fetching: new Set(),
       alive: true,
       blocked,
@@ -260,6 +266,7 @@ export class LiveHub implements Fanout {
   #unsubscribe(client: Client, room: string, reason: string): void {
     if (!client.cursors.delete(room)) return;
     client.confirmed.delete(room);
+    client.caughtUp.delete(room);
     this.#byRoom.get(room)?.delete(client);
     send(client, { type: 'unsubscribed', room, reason });
   }
@@ -291,17 +298,25 @@ export class LiveHub implements Fanout {
       for (;;) {
         const cursor = client.cursors.get(room);
         if (!cursor || client.ws.readyState !== client.ws.OPEN) return;
-        const events = await callRpc<RoomEventFrame[]>(this.deps.nc, chatSubjects.events, {
-          room,
-          user: client.user,
-          after: cursor.lastDelivered,
-          limit: pageSize,
-        });
+        const events = await this.#history.run(() =>
+          callRpc<RoomEventFrame[]>(this.deps.nc, chatSubjects.events, {
+            room,
+            user: client.user,
+            after: cursor.lastDelivered,
+            limit: pageSize,
+          }),
+        );
         client.confirmed.add(room);
         this.#send(client, cursor, cursor.offer(events));
         // Live events that arrived meanwhile may have opened a new gap: they are
         // stored before they are published, so another page closes it.
-        if (events.length < pageSize && cursor.gapAfter() === undefined) return;
+        if (events.length < pageSize && cursor.gapAfter() === undefined) {
+          if (!client.caughtUp.has(room)) {
+            client.caughtUp.add(room);
+            send(client, { type: 'caught-up', room, seq: cursor.lastDelivered });
+          }
+          return;
+        }
       }
     } catch (err) {
       const error =

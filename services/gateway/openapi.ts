@@ -322,6 +322,14 @@ export const openApiDocument = {
         }),
       },
     },
+    '/rooms/{room}/unread': {
+      get: {
+        ...secured,
+        parameters: [room],
+        summary: 'My read watermark and unread count in one room',
+        responses: { ...ok('Watermark and unread count'), ...forbidden },
+      },
+    },
     '/rooms/{room}/receipts': {
       get: {
         ...secured,

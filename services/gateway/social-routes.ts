@@ -56,6 +56,9 @@ export function socialRoutes(deps: RouteDeps, auth: RequestHandler, me: (req: Re
     const { seq } = pick(req.body, ['seq']);
     res.json(await callRpc(nc, chatSubjects.markRead, { room: roomParam(req), user: me(req), seq }));
   });
+  router.get('/rooms/:room/unread', auth, async (req, res) => {
+    res.json(await callRpc(nc, chatSubjects.unread, { room: roomParam(req), user: me(req) }));
+  });
   router.get('/rooms/:room/receipts', auth, async (req, res) => {
     const limit = queryInt(req, 'limit') ?? 200;
     res.json(await callRpc(nc, chatSubjects.receipts, { room: roomParam(req), user: me(req), limit }));

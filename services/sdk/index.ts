@@ -202,6 +202,10 @@ export class MetaChat {
     );
   }
 
+  unread(room: string) {
+    return this.api<{ readSeq: number; unread: number }>('GET', `/rooms/${encodeURIComponent(room)}/unread`);
+  }
+
   receipts(room: string) {
     return this.api<{ receipts: { user: string; seq: number }[]; readSeq: number; unread: number }>(
       'GET',
@@ -308,6 +312,10 @@ export class LiveEvents implements AsyncIterable<RoomEvent> {
   /** Becomes true once the server has confirmed the first subscription. */
   subscribed: Promise<void>;
   #confirm!: () => void;
+  /** Resolves once every room asked for at the start has its missed history delivered. */
+  caughtUp: Promise<void>;
+  #behind: Set<string>;
+  #level!: () => void;
 
   constructor(
     private readonly WebSocket: WebSocketConstructor,
@@ -317,6 +325,9 @@ export class LiveEvents implements AsyncIterable<RoomEvent> {
   ) {
     this.#last = { ...after };
     this.subscribed = new Promise((resolve) => (this.#confirm = resolve));
+    this.#behind = new Set(Object.keys(after));
+    this.caughtUp = new Promise((resolve) => (this.#level = resolve));
+    if (this.#behind.size === 0) this.#level();
     // Heartbeats keep this device present; a device that stops sending them goes offline.
     this.#heartbeat = setInterval(
       () => this.#sendFrame({ type: 'heartbeat', state: this.#state }),
@@ -382,6 +393,8 @@ export class LiveEvents implements AsyncIterable<RoomEvent> {
         code?: number;
       };
       if (message.type === 'subscribed') this.#confirm();
+      if (message.type === 'caught-up' && this.#behind.delete(message.room) && this.#behind.size === 0)
+        this.#level();
       if (message.type === 'presence' || message.type === 'typing' || message.type === 'receipt')
         for (const listener of this.#signalListeners) listener(message as unknown as LiveSignal);
       if (message.type === 'event' && message.seq > (this.#last[message.room] ?? 0)) {

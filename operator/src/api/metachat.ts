@@ -10,6 +10,7 @@ export const platformServices = [
   'diary',
   'portrait',
   'matching',
+  'notifications',
 ] as const;
 export type PlatformService = (typeof platformServices)[number];
 
@@ -62,6 +63,14 @@ export const metaChatSpecSchema = {
     redis: connectionSchema('redis'),
     jwtSecretRef: secretKeyRefSchema,
     partitions: { type: 'integer', minimum: 1, maximum: 1024, default: 16 },
+    notificationWebhook: {
+      type: 'object',
+      description:
+        'Where the notification service POSTs each new notification (a push bridge): the URL from a Secret, and optionally a signing secret (X-MetaChat-Signature: sha256=HMAC of the body)',
+      required: ['urlSecretRef'],
+      properties: { urlSecretRef: secretKeyRefSchema, signingSecretRef: secretKeyRefSchema },
+      additionalProperties: false,
+    },
     ingress: {
       type: 'object',
       required: ['host'],
@@ -82,6 +91,7 @@ export const metaChatSpecSchema = {
         diary: serviceSchema,
         portrait: serviceSchema,
         matching: serviceSchema,
+        notifications: serviceSchema,
       },
       additionalProperties: false,
       default: {},

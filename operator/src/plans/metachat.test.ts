@@ -36,7 +36,30 @@ describe('MetaChat plan', () => {
       'Service/prod-portrait',
       'Deployment/prod-matching',
       'Service/prod-matching',
+      'Deployment/prod-notifications',
+      'Service/prod-notifications',
     ]);
+  });
+
+  it('gives the notification service its push hook from Secrets, and no other service', () => {
+    const spec = {
+      ...base.spec,
+      notificationWebhook: {
+        urlSecretRef: { name: 'hook', key: 'url' },
+        signingSecretRef: { name: 'hook', key: 'key' },
+      },
+    };
+    const envOf = (service: string) =>
+      (
+        find(planMetaChat({ ...base, spec }), 'Deployment', `prod-${service}`) as unknown as {
+          spec: { template: { spec: { containers: { env: { name: string }[] }[] } } };
+        }
+      ).spec.template.spec.containers[0]!.env;
+    expect(envOf('notifications')).to.deep.include.members([
+      { name: 'NOTIFY_WEBHOOK_URL', valueFrom: { secretKeyRef: { name: 'hook', key: 'url' } } },
+      { name: 'NOTIFY_WEBHOOK_SECRET', valueFrom: { secretKeyRef: { name: 'hook', key: 'key' } } },
+    ]);
+    expect(envOf('chat').map((e) => e.name)).not.to.include('NOTIFY_WEBHOOK_URL');
   });
 
   it('owns every object through a controller reference and labels it', () => {

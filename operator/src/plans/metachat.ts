@@ -100,7 +100,26 @@ export interface ServiceRole {
   component: string;
   service: PlatformService;
   settings: ServiceSpec;
-  env?: { name: string; value: string }[];
+  env?: EnvVar[];
+}
+
+type EnvVar =
+  | { name: string; value: string }
+  | { name: string; valueFrom: { secretKeyRef: { name: string; key: string } } };
+
+const fromSecret = (name: string, ref: { name: string; key: string }): EnvVar => ({
+  name,
+  valueFrom: { secretKeyRef: { name: ref.name, key: ref.key } },
+});
+
+/** Settings only one service takes from the spec. */
+function serviceEnv(spec: MetaChatSpec, service: PlatformService): EnvVar[] {
+  const hook = spec.notificationWebhook;
+  if (service !== 'notifications' || !hook) return [];
+  return [
+    fromSecret('NOTIFY_WEBHOOK_URL', hook.urlSecretRef),
+    ...(hook.signingSecretRef ? [fromSecret('NOTIFY_WEBHOOK_SECRET', hook.signingSecretRef)] : []),
+  ];
 }
 
 export function serviceDeployment(
@@ -147,10 +166,7 @@ export function serviceDeployment(
                   connectionEnv('NATS_URL', spec.nats),
                   connectionEnv('MONGO_URL', spec.mongodb),
                   connectionEnv('REDIS_URL', spec.redis),
-                  {
-                    name: 'JWT_SECRET',
-                    valueFrom: { secretKeyRef: { name: spec.jwtSecretRef.name, key: spec.jwtSecretRef.key } },
-                  },
+                  fromSecret('JWT_SECRET', spec.jwtSecretRef),
                   { name: 'REPLICA_ID', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
                   ...(role.env ?? []),
                 ],
@@ -255,7 +271,13 @@ export function planMetaChat(mc: MetaChatResource): K8sObject[] {
       serviceDeployment(
         parent,
         spec,
-        { name: childName(name, service), component: service, service, settings },
+        {
+          name: childName(name, service),
+          component: service,
+          service,
+          settings,
+          env: serviceEnv(spec, service),
+        },
         configMap,
         serviceAccount,
       ),

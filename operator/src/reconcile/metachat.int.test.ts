@@ -81,7 +81,7 @@ describe('MetaChat controller (real API server with garbage collector)', functio
       return st?.observedGeneration === 1 && st;
     });
     // No kubelet here: pods never run, so the platform is honestly not ready yet.
-    expect(s.readyServices).to.equal('0/7');
+    expect(s.readyServices).to.equal('0/8');
     expect(s.conditions?.find((c) => c.type === 'Ready')).to.include({
       status: 'False',
       reason: 'RolloutInProgress',
