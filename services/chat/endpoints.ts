@@ -139,7 +139,9 @@ export function serveChat(
         const { room, user, seq } = await memberRequest(raw, (r) => ({ seq: cursor(r, 'seq') ?? 0 }));
         const marked = await deps.readModel.markRead(user, room, seq);
         if (marked.moved) nc.publish(receiptSubject(room), JSON.stringify({ room, user, seq: marked.seq }));
-        return { seq: marked.seq, ...(await deps.readModel.unread(user, room)) };
+        return marked.unread === undefined
+          ? { seq: marked.seq }
+          : { seq: marked.seq, readSeq: marked.seq, unread: marked.unread };
       },
       log,
     ),

@@ -329,24 +329,31 @@ export class ChatReadModel {
 
   /**
    * Moves a member's watermark up to `seq` (never down, never past the
-   * room's last event); answers where it is now and whether it moved.
+   * room's last event); answers where it is now, whether it moved, and the
+   * unread count from there (undefined while the read model has not caught up).
    */
-  async markRead(user: string, room: string, seq: number): Promise<{ seq: number; moved: boolean }> {
+  async markRead(
+    user: string,
+    room: string,
+    seq: number,
+  ): Promise<{ seq: number; moved: boolean; unread?: number }> {
     const _id = `${user}#${room}`;
     const [membership, roomDoc] = await Promise.all([
       this.memberships.findOne({ _id }),
       this.rooms.findOne({ _id: room }),
     ]);
-    if (!membership || !roomDoc) return { seq: 0, moved: false }; // the read model has not caught up yet
+    if (!membership || !roomDoc) return { seq: 0, moved: false };
     const target = Math.min(seq, roomDoc.lastSeq);
-    if (target <= (membership.readSeq ?? 0)) return { seq: membership.readSeq ?? 0, moved: false };
+    if (target <= (membership.readSeq ?? 0))
+      return { seq: membership.readSeq ?? 0, moved: false, unread: unreadCount(roomDoc, membership) };
     const [last] = await this.messages
       .find({ room, seq: { $lte: target } }, { projection: { n: 1 } })
       .sort({ seq: -1 })
       .limit(1)
       .toArray();
-    await this.memberships.updateOne({ _id }, { $max: { readSeq: target, readN: last?.n ?? 0 } });
-    return { seq: target, moved: true };
+    const readN = Math.max(membership.readN ?? 0, last?.n ?? 0);
+    await this.memberships.updateOne({ _id }, { $max: { readSeq: target, readN } });
+    return { seq: target, moved: true, unread: unreadCount(roomDoc, { ...membership, readN }) };
   }
 
   /** Every member's watermark in a room, furthest read first (who has seen what). */

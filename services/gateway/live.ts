@@ -200,14 +200,13 @@ export class LiveHub implements Fanout {
     }
     if (message.type === 'ping') return send(client, { type: 'pong' });
     if (message.type === 'heartbeat') {
-      if (!isDeviceState(message.state ?? 'active'))
-        return send(client, {
-          type: 'error',
-          error: 'validation_failed',
-          message: 'state must be active or away',
-        });
+      const state = message.state ?? 'active';
+      if (!isDeviceState(state)) {
+        const reason = 'state must be active or away';
+        return send(client, { type: 'error', error: 'validation_failed', message: reason });
+      }
       client.alive = true;
-      return this.#presence.heartbeat(client, (message.state ?? 'active') as 'active').catch(() => undefined);
+      return this.#presence.heartbeat(client, state).catch(() => undefined);
     }
     if (message.type === 'typing') {
       const room = message.room;

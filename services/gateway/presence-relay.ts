@@ -33,7 +33,7 @@ export class PresenceRelay {
   start(): void {
     this.#subscription = this.deps.nc.subscribe(changedSubject, {
       callback: (err, msg) => {
-        if (!err) coalesce(this.#pending as Map<string, Presence>, [msg.json<PresenceChange>()]);
+        if (!err) coalesce(this.#pending, [msg.json<PresenceChange>()]);
       },
     });
     const sweepEvery = Math.max(200, Math.min(1000, this.deps.store.ttlMs / 3));
@@ -92,9 +92,8 @@ export class PresenceRelay {
     for (const { rooms, ...presence } of this.#pending.values()) {
       for (const client of this.deps.fanout.clientsIn(rooms)) {
         if (client.user === presence.user) continue;
-        const list = perClient.get(client) ?? [];
-        if (!list.some((p) => p.user === presence.user)) list.push(presence);
-        perClient.set(client, list);
+        // One entry per user: pending holds each user once, and clientsIn each client once.
+        perClient.set(client, [...(perClient.get(client) ?? []), presence]);
       }
     }
     this.#pending = new Map();

@@ -133,14 +133,9 @@ export function apiRoutes(deps: RouteDeps): Router {
     res.json(await roomCommand(actors, roomParam(req), { type: 'invite', by: me(req), user }));
   });
   router.delete('/rooms/:room/members/:user', auth, async (req, res) => {
-    res.json(
-      await roomCommand(actors, roomParam(req), {
-        type: 'remove',
-        by: me(req),
-        user: req.params.user,
-        ...(queryText(req, 'reason') ? { reason: queryText(req, 'reason') } : {}),
-      }),
-    );
+    const reason = queryText(req, 'reason');
+    const command = { type: 'remove', by: me(req), user: req.params.user, ...(reason ? { reason } : {}) };
+    res.json(await roomCommand(actors, roomParam(req), command));
   });
 
   // Messages.

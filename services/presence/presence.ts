@@ -24,7 +24,7 @@ export const isDeviceState = (value: unknown): value is DeviceState => value ===
  * (a user who connects and disconnects within one flush is pushed once, as
  * they are now).
  */
-export function coalesce(pending: Map<string, Presence>, changes: Presence[]): Map<string, Presence> {
+export function coalesce<P extends Presence>(pending: Map<string, P>, changes: P[]): Map<string, P> {
   for (const change of changes) pending.set(change.user, change);
   return pending;
 }
