@@ -20,10 +20,15 @@ const devices = 2_000;
 const concurrency = 64;
 const fanoutRooms = 1_000;
 const watchers = 100;
-const rounds = 5;
+const rounds = 3;
 const roomMembers = 10_000;
 const roomMessages = 2_000;
 const unreadReads = 200;
+
+const benchStarted = performance.now();
+/** Progress on stderr, so a slow set-up shows where it is (the figures go to stdout). */
+const phase = (what: string) =>
+  console.error(`[social bench ${((performance.now() - benchStarted) / 1000).toFixed(0)} s] ${what}`);
 
 const row = (name: string, s: RunStats, unit: string) =>
   `| ${name.padEnd(52)} | ${String(s.count).padStart(6)} | ${s.perSecond.toFixed(0).padStart(8)} ${unit.padEnd(9)} | ${s.p50Ms.toFixed(2).padStart(7)} | ${s.p99Ms.toFixed(2).padStart(7)} |`;
@@ -86,6 +91,7 @@ async function presenceFanout(url: string, mongoUrl: string, database: string): 
     });
     people.push(...(await Promise.all(batch)));
   }
+  phase(`${watchers + 1} users registered; creating ${fanoutRooms} rooms`);
   // 1,000 rooms of the subject, each shared with one watcher (each watcher shares 10).
   const roomsOf = new Map<number, string[]>();
   for (let r = 0; r < fanoutRooms; r++) {
@@ -93,6 +99,7 @@ async function presenceFanout(url: string, mongoUrl: string, database: string): 
     const { id } = await subject.createRoom(`fan-out ${r}`, { members: [people[w]!.id] });
     roomsOf.set(w, [...(roomsOf.get(w) ?? []), id]);
   }
+  phase('rooms created; waiting for the read model');
   await eventually(
     'the read model to hold every membership of the subject',
     async () => {
@@ -101,6 +108,7 @@ async function presenceFanout(url: string, mongoUrl: string, database: string): 
     },
     300_000,
   );
+  phase('read model level; watchers subscribing');
   // Each watcher records when it learns the subject's status (coalesced: one frame per change).
   const seen: { status: string; at: number }[] = [];
   const subscribing = performance.now();
@@ -128,6 +136,7 @@ async function presenceFanout(url: string, mongoUrl: string, database: string): 
     );
     return Math.max(...seen.filter((s) => s.status === status && s.at >= since).map((s) => s.at)) - since;
   };
+  phase(`watchers caught up in ${caughtUpSeconds.toFixed(1)} s; ${rounds} rounds of connect/close`);
   const online: number[] = [];
   const offline: number[] = [];
   for (let round = 0; round < rounds; round++) {
@@ -157,6 +166,7 @@ async function unreadCounts(url: string, mongoUrl: string, database: string): Pr
   })();
   for (let i = 0; i < roomMessages; i += 20)
     await Promise.all(Array.from({ length: 20 }, (_, j) => writer.send(room, `message ${i + j}`)));
+  phase(`${roomMessages} messages sent; waiting for the read model`);
   const mongo = await MongoClient.connect(mongoUrl);
   const readModel = mongo.db(database);
   await eventually(
@@ -182,6 +192,7 @@ async function unreadCounts(url: string, mongoUrl: string, database: string): Pr
   }));
   for (let i = 0; i < others.length; i += 1000)
     await readModel.collection('chat_memberships').insertMany(others.slice(i, i + 1000) as never[]);
+  phase(`${roomMembers} members in the room; reading unread counts`);
   const { seq: half } = await reader.markRead(room, roomMessages / 2);
   // Messages take sequences 4, 5, … (after the room and its two joins): unread = those after the watermark.
   const expected = roomMessages - (half - 3);

@@ -206,4 +206,80 @@ describe('diary, portraits and matching end to end (services as processes; real 
     expect(recommended.name).to.equal('Trailheads');
     expect(recommended.reasons[0]!.text).to.match(/1 person with a mood pattern like yours feel good here/);
   });
+
+  it('shares entries without their author and recommends those similar people found helpful', async () => {
+    interface Shared {
+      id: string;
+      text: string;
+      helpful: number;
+      markedByMe: boolean;
+    }
+    type Recommended = { entries: { entry: string; title: string; reasons: { text: string }[] }[] };
+    const coping = await write('cat', 'Small things that help me sleep after a hard day.', ['sleep'], {
+      title: 'Coping',
+      shared: true,
+    });
+    const bobs = await write('bob', 'Packing list for a first long hike.', ['hiking'], { shared: true });
+    const annOwn = await write('ann', 'My favourite trail, shared.', ['hiking'], { shared: true });
+    const secret = await write('cat', 'Not for anyone else.', ['sleep']);
+    const shared = await eventually('the shared entry to be readable', async () =>
+      users.ann!.api<Shared>('GET', `/diary/shared/${coping.id}`).catch(() => undefined),
+    );
+    expect(shared).to.deep.include({ text: 'Small things that help me sleep after a hard day.', helpful: 0 });
+    expect(shared).to.not.have.property('user'); // shared without its author
+    await eventually('the private entry to be written', async () =>
+      (await entries('cat')).some((e) => e.id === secret.id),
+    );
+    expect(await statusOf(users.ann!.api('GET', `/diary/shared/${secret.id}`))).to.equal(404);
+    expect(
+      await statusOf(users.bob!.api('PUT', `/diary/shared/${secret.id}/helpful`, { helpful: true })),
+    ).to.equal(404);
+    expect(
+      await statusOf(users.cat!.api('PUT', `/diary/shared/${coping.id}/helpful`, { helpful: true })),
+    ).to.equal(409); // not one's own
+    expect(
+      await statusOf(users.bob!.api('PUT', `/diary/shared/${coping.id}/helpful`, { helpful: 'yes' })),
+    ).to.equal(400);
+    expect(
+      await statusOf(users.bob!.api('PUT', '/diary/shared/not-an-id/helpful', { helpful: true })),
+    ).to.equal(404);
+
+    // Bob (opted in, like Ann) finds Cat's entry helpful, twice: it counts once.
+    for (let i = 0; i < 2; i++)
+      expect(
+        await users.bob!.api<{ helpful: number }>('PUT', `/diary/shared/${coping.id}/helpful`, {
+          helpful: true,
+        }),
+      ).to.deep.equal({ helpful: 1 });
+    await users.bob!.api('PUT', `/diary/shared/${annOwn.id}/helpful`, { helpful: true }); // Ann's own: never shown to her
+    await eventually('bob’s entry to be shared', async () =>
+      users.dan!.api('GET', `/diary/shared/${bobs.id}`).then(
+        () => true,
+        () => false,
+      ),
+    );
+    await users.dan!.api('PUT', `/diary/shared/${bobs.id}/helpful`, { helpful: true }); // Dan never opted in
+
+    const { entries: recommended } = await users.ann!.api<Recommended>('GET', '/me/recommendations');
+    expect(recommended.map((e) => e.entry)).to.deep.equal([coping.id]);
+    expect(recommended[0]!.title).to.equal('Coping');
+    expect(recommended[0]!.reasons[0]!.text).to.equal(
+      '1 person with a mood pattern like yours found this helpful',
+    );
+
+    // Once Ann marks it herself it is no longer news to her; unsharing takes it from everyone.
+    await users.ann!.api('PUT', `/diary/shared/${coping.id}/helpful`, { helpful: true });
+    expect((await users.ann!.api<Recommended>('GET', '/me/recommendations')).entries).to.deep.equal([]);
+    expect(await users.ann!.api<Shared>('GET', `/diary/shared/${coping.id}`)).to.deep.include({
+      helpful: 2,
+      markedByMe: true,
+    });
+    await users.cat!.api('PATCH', `/diary/entries/${coping.id}`, { shared: false });
+    await eventually('the unshared entry to be gone', async () =>
+      users.bob!.api('GET', `/diary/shared/${coping.id}`).then(
+        () => false,
+        () => true,
+      ),
+    );
+  });
 });

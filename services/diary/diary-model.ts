@@ -13,6 +13,8 @@ export type EntryContent = {
   /** Lower-case, de-duplicated. */
   tags: string[];
   mood: SelfMood | null;
+  /** Readable by every signed-in user (anonymously) and open to "helpful" marks; private by default. */
+  shared: boolean;
 };
 
 export type DiaryCommand =

@@ -34,6 +34,11 @@ function mood(value: unknown): SelfMood | null {
   return value as SelfMood;
 }
 
+function shared(value: unknown): boolean {
+  if (typeof value !== 'boolean') throw new InvalidField('shared must be true or false');
+  return value;
+}
+
 const title = (value: unknown) => (value === '' ? '' : cleanText(value, 'title', diaryLimits.titleMax));
 
 /** The content fields present in `raw`, checked. */
@@ -43,11 +48,12 @@ function content(raw: Raw): Partial<EntryContent> {
     ...(raw.text !== undefined ? { text: cleanText(raw.text, 'text', diaryLimits.textMax) } : {}),
     ...(raw.tags !== undefined ? { tags: tags(raw.tags) } : {}),
     ...(raw.mood !== undefined ? { mood: mood(raw.mood) } : {}),
+    ...(raw.shared !== undefined ? { shared: shared(raw.shared) } : {}),
   };
 }
 
 function parse(raw: Raw): DiaryCommand {
-  const fields = ['type', 'entry', 'title', 'text', 'tags', 'mood'];
+  const fields = ['type', 'entry', 'title', 'text', 'tags', 'mood', 'shared'];
   switch (raw.type) {
     case 'write': {
       onlyFields(raw, fields);
@@ -58,6 +64,7 @@ function parse(raw: Raw): DiaryCommand {
         title: '',
         tags: [],
         mood: null,
+        shared: false,
         ...content(raw),
       } as DiaryCommand;
     }
@@ -65,7 +72,7 @@ function parse(raw: Raw): DiaryCommand {
       onlyFields(raw, fields);
       const changes = content(raw);
       if (Object.keys(changes).length === 0)
-        throw new InvalidField('give at least one of title, text, tags, mood');
+        throw new InvalidField('give at least one of title, text, tags, mood, shared');
       return { type: 'edit', entry: entryId(raw.entry), changes };
     }
     case 'delete':

@@ -39,12 +39,25 @@ describe('diary actor', () => {
         text: 'A good day',
         tags: ['hiking', 'лес'],
         mood: null,
+        shared: false,
         at: 1000,
       },
       { type: 'EntryEdited', entry: 'e_1', mood: 2, at: 1000 },
     ]);
     expect(Object.keys(state.entries)).to.deep.equal(['e_1']);
     expect(JSON.stringify(state)).to.not.include('good day'); // fingerprints, not text
+  });
+
+  it('writes entries private unless shared, and shares or unshares one by an edit', () => {
+    const { events } = run([
+      { type: 'write', entry: 'e_1', text: 'for everyone', shared: true },
+      { type: 'edit', entry: 'e_1', shared: true },
+      { type: 'edit', entry: 'e_1', shared: false },
+    ]);
+    expect(events.map((e) => (e.type === 'EntryDeleted' ? e.type : [e.type, e.shared]))).to.deep.equal([
+      ['EntryWritten', true],
+      ['EntryEdited', false],
+    ]);
   });
 
   it('refuses a second write of an id, and edits or deletes of entries that do not exist', () => {
@@ -67,6 +80,7 @@ describe('diary actor', () => {
       { type: 'write', entry: 'e_1', text: 'a', mood: 3 },
       { type: 'write', entry: 'e_1', text: 'a', tags: ['a b'] },
       { type: 'edit', entry: 'e_1' },
+      { type: 'edit', entry: 'e_1', shared: 'yes' },
       { type: 'write', entry: 'e_1', text: 'a', sneaky: 1 },
       'not an object',
     ]).results.map((r) => (isRejection(r) ? r.message : 'accepted'));
@@ -76,7 +90,8 @@ describe('diary actor', () => {
       'entry must be an entry id',
       'mood must be a whole number from -2 to 2, or null',
       'tags[0] must be 1-40 letters, digits, _ or -',
-      'give at least one of title, text, tags, mood',
+      'give at least one of title, text, tags, mood, shared',
+      'shared must be true or false',
       'unknown field: sneaky',
       'a command must be a JSON object',
     ]);

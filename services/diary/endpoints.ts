@@ -1,6 +1,6 @@
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import { userIdPattern } from '../actors/command-fields.js';
-import { validationFailed } from '../kit/api-error.js';
+import { ApiError, validationFailed } from '../kit/api-error.js';
 import { jsonObject } from '../kit/json-object.js';
 import type { Logger } from '../kit/log.js';
 import { serveRpc } from '../kit/rpc.js';
@@ -8,11 +8,16 @@ import { purgeSubject, redactEvents } from '../actors/erasure.js';
 import { streamName, type EventStore } from '../actors/event-store.js';
 import { streams, subjects } from '../actors/topology.js';
 import { moodStream, moodSubjects } from '../mood/subjects.js';
-import { tagPattern } from './diary-model.js';
+import { entryIdPattern, tagPattern } from './diary-model.js';
 import type { DiaryReadModel, EntryQuery } from './read-model.js';
 
 export const diarySubjects = {
   list: 'diary.v1.list',
+  /** A shared entry as any reader sees it, and their helpful mark on it. */
+  readShared: 'diary.v1.shared.read',
+  markHelpful: 'diary.v1.shared.mark-helpful',
+  /** Platform-internal (recommendations): shared entries some people marked helpful. */
+  foundHelpful: 'diary.v1.shared.found-helpful',
   /** Platform-internal (account export and deletion). */
   exportUser: 'diary.v1.export-user',
   forgetUser: 'diary.v1.forget-user',
@@ -50,11 +55,17 @@ export function parseEntryQuery(raw: unknown): EntryQuery {
   };
 }
 
-const userOf = (raw: unknown): string => {
-  const { user } = jsonObject(raw, ['user']);
-  if (typeof user !== 'string' || !userIdPattern.test(user)) throw validationFailed('user is malformed');
+const userId = (user: unknown, field = 'user'): string => {
+  if (typeof user !== 'string' || !userIdPattern.test(user)) throw validationFailed(`${field} is malformed`);
   return user;
 };
+const userOf = (raw: unknown): string => userId(jsonObject(raw, ['user']).user);
+const entryOf = (entry: unknown): string => {
+  if (typeof entry !== 'string' || !entryIdPattern.test(entry))
+    throw new ApiError('not_found', 404, 'no such shared entry');
+  return entry;
+};
+const maxPeople = 100;
 
 export function serveDiary(
   nc: NatsConnection,
@@ -64,7 +75,51 @@ export function serveDiary(
   const { readModel } = deps;
   return [
     serveRpc(nc, diarySubjects.list, 'diary', async (raw) => readModel.list(parseEntryQuery(raw)), log),
-    serveRpc(nc, diarySubjects.exportUser, 'diary', async (raw) => readModel.all(userOf(raw)), log),
+    serveRpc(
+      nc,
+      diarySubjects.exportUser,
+      'diary',
+      async (raw) => {
+        const user = userOf(raw);
+        return { entries: await readModel.all(user), helpfulMarks: await readModel.shared.marksBy(user) };
+      },
+      log,
+    ),
+    serveRpc(
+      nc,
+      diarySubjects.readShared,
+      'diary',
+      async (raw) => {
+        const r = jsonObject(raw, ['user', 'entry']);
+        return readModel.shared.read(userId(r.user), entryOf(r.entry));
+      },
+      log,
+    ),
+    serveRpc(
+      nc,
+      diarySubjects.markHelpful,
+      'diary',
+      async (raw) => {
+        const r = jsonObject(raw, ['user', 'entry', 'helpful']);
+        if (typeof r.helpful !== 'boolean')
+          throw validationFailed('helpful must be true or false', { field: 'helpful' });
+        return readModel.shared.mark(userId(r.user), entryOf(r.entry), r.helpful);
+      },
+      log,
+    ),
+    serveRpc(
+      nc,
+      diarySubjects.foundHelpful,
+      'diary',
+      async (raw) => {
+        const r = jsonObject(raw, ['people', 'reader']);
+        if (!Array.isArray(r.people) || r.people.length > maxPeople)
+          throw validationFailed(`people must be a list of at most ${maxPeople} users`);
+        const people = r.people.map((p) => userId(p, 'people'));
+        return readModel.shared.foundHelpfulBy(people, userId(r.reader, 'reader'));
+      },
+      log,
+    ),
     serveRpc(
       nc,
       diarySubjects.forgetUser,

@@ -3,6 +3,7 @@ import type { PublishedEvent } from '../actors/envelope.js';
 import { upsertIfNewer } from '../actors/projection.js';
 import { wordsFilter } from '../kit/text-search.js';
 import type { DiaryEvent, EntryContent } from './diary-model.js';
+import { SharedEntries } from './shared-entries.js';
 
 // The diary read model: entries to list and search, kept from diary events.
 // Deleted entries stay as tombstones, so a replayed older event cannot bring
@@ -32,13 +33,16 @@ export interface EntryQuery {
 
 export class DiaryReadModel {
   readonly entries: Collection<EntryDoc>;
+  readonly shared: SharedEntries;
 
   constructor(db: Db) {
     this.entries = db.collection('diary_entries');
+    this.shared = new SharedEntries(db, this.entries);
   }
 
   async ensureIndexes(): Promise<void> {
     await this.entries.createIndex({ user: 1, at: -1 }, { name: 'user_at' });
+    await this.shared.ensureIndexes();
   }
 
   async applyBatch(published: PublishedEvent[]): Promise<void> {
@@ -60,9 +64,10 @@ export class DiaryReadModel {
     return docs.map(toEntry);
   }
 
-  /** Deleted entries keep their fields as tombstones; account deletion removes them all. */
+  /** Deleted entries keep their fields as tombstones; account deletion removes them all, and every helpful mark by or on the user. */
   async forget(user: string): Promise<void> {
     await this.entries.deleteMany({ user });
+    await this.shared.forget(user);
   }
 
   async list(query: EntryQuery): Promise<Entry[]> {

@@ -8,18 +8,19 @@ import { actorCommand, commandIdFor, pick } from './chat-commands.js';
 import { queryText } from './query.js';
 import type { RouteDeps } from './routes.js';
 
-const contentFields = ['title', 'text', 'tags', 'mood'];
+const contentFields = ['title', 'text', 'tags', 'mood', 'shared'];
 
 /** An entry's id follows from its write command's id, so a retried write makes the same entry. */
 const entryIdOf = (commandId: string) =>
   `e_${createHash('sha256').update(commandId).digest('base64url').slice(0, 22)}`;
 
-function entryParam(req: Request): string {
+function entryParam(req: Request, notFound = 'no such entry'): string {
   const entry = req.params.entry;
   if (typeof entry !== 'string' || !entryIdPattern.test(entry))
-    throw new ApiError('not_found', 404, 'no such entry');
+    throw new ApiError('not_found', 404, notFound);
   return entry;
 }
+const sharedParam = (req: Request) => entryParam(req, 'no such shared entry');
 
 /** An ISO date or date-time in the query, as ms since epoch. */
 function queryTime(req: Request, name: string): number | undefined {
@@ -84,6 +85,16 @@ export function diaryRoutes(
       ...(limit !== undefined ? { limit: Number(limit) } : {}),
     };
     res.json({ entries: await callRpc(nc, diarySubjects.list, query) });
+  });
+  // Shared entries: anyone signed in reads them (without their author) and marks them helpful.
+  router.get('/diary/shared/:entry', auth, async (req, res) => {
+    res.json(await callRpc(nc, diarySubjects.readShared, { user: me(req), entry: sharedParam(req) }));
+  });
+  router.put('/diary/shared/:entry/helpful', auth, async (req, res) => {
+    const { helpful } = pick(req.body, ['helpful']);
+    res.json(
+      await callRpc(nc, diarySubjects.markHelpful, { user: me(req), entry: sharedParam(req), helpful }),
+    );
   });
   return router;
 }

@@ -52,7 +52,13 @@ const entryContent = {
     maximum: 2,
     description: 'self-reported, -2 (very bad) to 2 (very good)',
   },
+  shared: {
+    type: 'boolean',
+    description:
+      'readable by every signed-in user, without its author, and open to helpful marks (default false)',
+  },
 };
+const notFound = { '404': { description: 'not_found', ...json(error) } };
 const forbidden = { '403': { description: 'forbidden', ...json(error) } };
 const seqReply = { type: 'object', properties: { seq: { type: 'integer' } } };
 
@@ -178,6 +184,27 @@ export const openApiDocument = {
         responses: { '204': { description: 'Deleted' }, ...errors },
       },
     },
+    '/diary/shared/{entry}': {
+      get: {
+        ...secured,
+        parameters: [entry],
+        summary: 'A shared entry (without its author), how many found it helpful and whether I did',
+        responses: { ...ok('The entry'), ...notFound },
+      },
+    },
+    '/diary/shared/{entry}/helpful': {
+      put: {
+        ...secured,
+        parameters: [entry],
+        summary: 'Mark a shared entry helpful (or not); not my own',
+        requestBody: body({ helpful: { type: 'boolean' } }, ['helpful']),
+        responses: {
+          ...ok('The number of people who found it helpful'),
+          ...notFound,
+          '409': { description: 'own_entry', ...json(error) },
+        },
+      },
+    },
     '/search': {
       get: {
         ...secured,
@@ -232,8 +259,9 @@ export const openApiDocument = {
       get: {
         ...secured,
         parameters: [query('limit', { type: 'integer', minimum: 1, maximum: 50 })],
-        summary: 'Public rooms that people like me feel good in, with the reasons',
-        responses: ok('Rooms'),
+        summary:
+          'Public rooms that people like me feel good in, and shared diary entries they found helpful, with the reasons',
+        responses: ok('Rooms and entries'),
       },
     },
     '/rooms': {

@@ -4,6 +4,8 @@ import { ActorClient } from '../actors/client.js';
 import { userIdPattern } from '../actors/command-fields.js';
 import { actorHostSettings } from '../actors/service-main.js';
 import type { RoomSummary } from '../chat/room.js';
+import { diarySubjects } from '../diary/endpoints.js';
+import type { FoundHelpful } from '../diary/shared-entries.js';
 import { ApiError, validationFailed } from '../kit/api-error.js';
 import { jsonObject } from '../kit/json-object.js';
 import { callRpc, serveRpc } from '../kit/rpc.js';
@@ -12,7 +14,7 @@ import { portraitSubjects } from '../portrait/endpoints.js';
 import type { Portrait } from '../portrait/portrait-store.js';
 import { matchReasons, type Reason } from './explain.js';
 import { PortraitIndex } from './portrait-index.js';
-import { recommendRooms } from './recommend.js';
+import { recommendEntries, recommendRooms } from './recommend.js';
 import { portraitVector, vectorDims } from './vector.js';
 
 export const matchingSettings = {
@@ -228,10 +230,22 @@ export async function startMatchingService(
         const [user, limit] = [userOf(r.user), limitOf(r.limit)];
         const me = await portraitOf(user);
         const vector = portraitVector(me);
-        if (!vector) return { rooms: [] };
-        const similar = state.index
-          .nearest(vector, 20, new Set([user]))
-          .map(({ id, score }) => ({ portrait: state.portraits.get(id)!, similarity: score }));
+        if (!vector) return { rooms: [], entries: [] };
+        const nearest = state.index.nearest(vector, 20, new Set([user]));
+        const similar = nearest.map(({ id, score }) => ({
+          portrait: state.portraits.get(id)!,
+          similarity: score,
+        }));
+        const found = await callRpc<FoundHelpful[]>(nc, diarySubjects.foundHelpful, {
+          people: nearest.map((n) => n.id),
+          reader: user,
+        });
+        const entries = recommendEntries(
+          me,
+          nearest.map(({ id, score }) => ({ user: id, similarity: score })),
+          found,
+          limit,
+        );
         const candidates = recommendRooms(me, similar, limit * 3);
         // Only public rooms the user is not in, as the rooms themselves say now.
         const rooms = [];
@@ -248,7 +262,7 @@ export async function startMatchingService(
           });
           if (rooms.length === limit) break;
         }
-        return { rooms };
+        return { rooms, entries };
       },
       log,
     ),

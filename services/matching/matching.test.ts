@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import type { Portrait } from '../portrait/portrait-store.js';
 import { matchReasons } from './explain.js';
 import { PortraitIndex } from './portrait-index.js';
-import { recommendRooms } from './recommend.js';
+import { recommendEntries, recommendRooms } from './recommend.js';
 import { portraitVector, vectorDims } from './vector.js';
 
 const portrait = (
@@ -87,5 +87,33 @@ describe('matching', () => {
     expect(rooms[0]!.reasons[0]!.text).to.equal(
       '1 person with a mood pattern like yours feel good here (mean valence 0.8)',
     );
+  });
+
+  it('recommends entries by the summed similarity of who found them helpful, with reasons', () => {
+    const found = [
+      { entry: 'e_a', title: 'Alone on the trail', tags: ['hiking'], by: ['bob'] },
+      { entry: 'e_b', title: 'Night shift', tags: ['work'], by: ['bob', 'dan'] },
+      { entry: 'e_c', title: 'Marked by a stranger', tags: ['hiking'], by: ['eve'] },
+      { entry: 'e_d', title: 'Marked by an opposite', tags: [], by: ['cat'] },
+    ];
+    const similar = [
+      { user: 'bob', similarity: 0.9 },
+      { user: 'dan', similarity: 0.5 },
+      { user: 'cat', similarity: -0.4 },
+    ];
+    const entries = recommendEntries(hiker, similar, found, 10);
+    // e_c: nobody similar marked it; e_d: only someone unlike me did.
+    expect(entries.map((e) => [e.entry, e.score])).to.deep.equal([
+      ['e_b', 1.4],
+      ['e_a', 0.9],
+    ]);
+    expect(entries[0]!.reasons.map((r) => r.text)).to.deep.equal([
+      '2 people with a mood pattern like yours found this helpful',
+    ]);
+    expect(entries[1]!.reasons.map((r) => r.text)).to.deep.equal([
+      '1 person with a mood pattern like yours found this helpful',
+      'about hiking, like your entries',
+    ]);
+    expect(recommendEntries(hiker, similar, found, 1)).to.have.length(1);
   });
 });
