@@ -241,9 +241,19 @@ try {
   });
   try {
     console.log('social layer benchmark (real Redis, NATS, FerretDB; services as processes; 2 cores)');
-    await presenceHeartbeats(env.redis!.url);
-    await presenceFanout(platform.gateways[0]!.url, env.mongo!.url, database);
-    await unreadCounts(platform.gateways[0]!.url, env.mongo!.url, database);
+    // SOCIAL_BENCH_ONLY=heartbeats|fanout|unread runs one part.
+    const only = process.env.SOCIAL_BENCH_ONLY;
+    const url = platform.gateways[0]!.url;
+    if (!only || only === 'heartbeats') await presenceHeartbeats(env.redis!.url);
+    if (!only || only === 'fanout') await presenceFanout(url, env.mongo!.url, database);
+    if (!only || only === 'unread') await unreadCounts(url, env.mongo!.url, database);
+  } catch (err) {
+    // What the services complained of, to tell why a part did not finish.
+    const complaints = [platform.identity, ...platform.chat, ...platform.gateways.map((g) => g.process)]
+      .flatMap((p) => p.lines)
+      .filter((line) => line.level === 'warn' || line.level === 'error');
+    for (const line of complaints.slice(-10)) console.error(JSON.stringify(line).slice(0, 400));
+    throw err;
   } finally {
     await platform.stop();
   }
