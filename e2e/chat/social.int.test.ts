@@ -5,8 +5,13 @@ import { WebSocket } from 'ws';
 import type { MetaChatError } from '../../services/sdk/index.js';
 import { MetaChat, type LiveEvents, type LiveSignal } from '../../services/sdk/index.js';
 import type { Platform } from '../platform.js';
+import { connect } from '@nats-io/transport-node';
+import { Redis } from 'ioredis';
+import { chatSubjects } from '../../services/chat/endpoints.js';
+import { PresenceStore } from '../../services/presence/presence-store.js';
 import { startTestPlatform } from '../test-platform.js';
 import { eventually } from '../testenv/eventually.js';
+import { server } from '../testenv/root-hooks.js';
 
 const presenceTtlSeconds = 2;
 
@@ -263,6 +268,37 @@ describe('presence, typing, read receipts and muting end to end (services as pro
     await eventually('the answers', async () => frames.some((f) => f.type === 'pong'));
     expect(frames.filter((f) => f.type === 'error' && f.error === 'validation_failed')).to.have.length(4);
     ws.close();
+  });
+
+  it('asks chat for the rooms of a mass expiry in a few requests, and still pushes a connect amid it', async () => {
+    for (const events of opened.splice(0)) events.close();
+    const bobLive = live(bob);
+    const bobSignals = signalsOf(bobLive);
+    await bobLive.subscribed;
+    // Every member-of request the gateways send, seen by a listener outside the queue group.
+    const nc = await connect({ servers: server('nats').url });
+    const users: string[][] = [];
+    nc.subscribe(chatSubjects.memberOf, {
+      callback: (_, msg) => void users.push(msg.json<{ users: string[] }>().users),
+    });
+    // 1,200 devices that stop beating at once, as when a gateway with their clients dies.
+    const redis = new Redis(server('redis').url);
+    const store = new PresenceStore(redis, presenceTtlSeconds * 1000);
+    const gone = Array.from({ length: 1200 }, (_, i) => `u_mass${i}`);
+    await Promise.all(gone.map((user) => store.beat(user, `${user}-phone`, 'active')));
+    await eventually('the expiry to begin', async () => users.length > 0, (presenceTtlSeconds + 10) * 1000);
+    const annLive = live(ann); // amid the expiry's pushes
+    await eventually('every expired device to be asked about', async () => {
+      const asked = new Set(users.flat());
+      return gone.every((u) => asked.has(u));
+    });
+    await eventually('Bob to see Ann online', async () => statusOf(bobSignals, annId) === 'online');
+    // Without batching that was 1,200 requests, one per user.
+    expect(users.length).to.be.at.most(12);
+    expect(users.every((batch) => batch.length <= 500)).to.equal(true);
+    annLive.close();
+    redis.disconnect();
+    await nc.close();
   });
 
   it('takes the clients of a SIGKILLed gateway offline within the presence TTL', async () => {

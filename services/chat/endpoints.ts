@@ -15,6 +15,7 @@ export const chatSubjects = {
   rooms: 'chat.v1.rooms',
   events: 'chat.v1.events',
   search: 'chat.v1.search',
+  /** The rooms of each of some users (presence fan-out): `{users}` → `{[user]: roomIds}`. */
   memberOf: 'chat.v1.member-of',
   markRead: 'chat.v1.mark-read',
   receipts: 'chat.v1.receipts',
@@ -26,6 +27,9 @@ export const chatSubjects = {
 
 /** Core NATS subject a room's read receipts are pushed on (ephemeral; the watermark itself is stored). */
 export const receiptSubject = (room: string) => `chat.receipts.${room}`;
+
+/** The most users one member-of request may ask about (one read for all of them). */
+export const maxMemberOfUsers = 500;
 
 /** The longest search query, in characters. */
 export const maxSearchLength = 200;
@@ -127,7 +131,14 @@ export function serveChat(
       nc,
       chatSubjects.memberOf,
       queue,
-      async (raw) => deps.readModel.roomIdsOf(field(request(raw), 'user', userIdPattern)),
+      async (raw) => {
+        const { users } = request(raw);
+        if (!Array.isArray(users) || users.length === 0 || users.length > maxMemberOfUsers)
+          throw validationFailed(`users must be a list of 1 to ${maxMemberOfUsers} user ids`, {
+            field: 'users',
+          });
+        return deps.readModel.roomIdsOfMany(users.map((user) => field({ user }, 'user', userIdPattern)));
+      },
       log,
     ),
     /** Moves the user's read watermark in a room up to `seq`, and tells the room. */

@@ -313,8 +313,15 @@ export class ChatReadModel {
 
   /** The ids of the rooms a user belongs to (whom presence changes go to). */
   async roomIdsOf(user: string): Promise<string[]> {
-    const memberships = await this.memberships.find({ user }, { projection: { room: 1 } }).toArray();
-    return memberships.map((m) => m.room);
+    return (await this.roomIdsOfMany([user]))[user]!;
+  }
+
+  /** The rooms of each user, in one read (every user is a key, with [] when in no room). */
+  async roomIdsOfMany(users: string[]): Promise<Record<string, string[]>> {
+    const rooms: Record<string, string[]> = Object.fromEntries(users.map((user) => [user, []]));
+    const memberships = this.memberships.find({ user: { $in: users } }, { projection: { user: 1, room: 1 } });
+    for await (const { user, room } of memberships) rooms[user]?.push(room);
+    return rooms;
   }
 
   /** One member's unread count and watermark in one room; undefined when not a member (yet). */

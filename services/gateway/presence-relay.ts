@@ -1,5 +1,5 @@
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
-import { chatSubjects } from '../chat/endpoints.js';
+import { chatSubjects, maxMemberOfUsers } from '../chat/endpoints.js';
 import type { Logger } from '../kit/log.js';
 import { callRpc } from '../kit/rpc.js';
 import { coalesce, type DeviceState, type Presence } from '../presence/presence.js';
@@ -11,9 +11,15 @@ import type { Fanout, LiveClient } from './fanout.js';
 // gateway pushes it to its own clients in those rooms. Pushes are coalesced:
 // every flush sends each client one frame with the newest status of each
 // user that changed, however many rooms they share or how often it changed.
+// Publishing is batched too: the rooms of many changed users come from chat
+// in one request.
 
 const changedSubject = 'presence.v1.changed';
 const flushMs = 100;
+/** Wait before sending again the changes a failed member-of request held. */
+const retryMs = 1000;
+/** How long a closing gateway waits for its last changes (its devices going offline) to go out. */
+const closeWaitMs = 2000;
 
 interface PresenceChange extends Presence {
   rooms: string[];
@@ -23,6 +29,10 @@ export class PresenceRelay {
   #pending = new Map<string, PresenceChange>();
   #subscription: Subscription | undefined;
   #timers: NodeJS.Timeout[] = [];
+  /** Changes waiting to be sent, the newest per user. */
+  readonly #outbox = new Map<string, Presence>();
+  #pumping: Promise<void> | undefined;
+  #closed = false;
   /** Last heartbeat handled per device: faster ones with the same state are ignored. */
   readonly #lastBeat = new Map<string, { at: number; state: DeviceState }>();
 
@@ -47,6 +57,8 @@ export class PresenceRelay {
     for (const timer of this.#timers) clearInterval(timer);
     // A gateway shutting down takes its devices offline now rather than after the TTL.
     await Promise.allSettled(clients.map((c) => this.disconnected(c)));
+    await Promise.race([this.#pumping, new Promise((r) => setTimeout(r, closeWaitMs))]);
+    this.#closed = true;
     this.#subscription?.unsubscribe();
   }
 
@@ -60,29 +72,51 @@ export class PresenceRelay {
     const last = this.#lastBeat.get(client.device);
     if (last && last.state === state && now - last.at < this.deps.store.ttlMs / 3) return;
     this.#lastBeat.set(client.device, { at: now, state });
-    await this.#publish(await this.deps.store.beat(client.user, client.device, state));
+    this.#publish(await this.deps.store.beat(client.user, client.device, state));
   }
 
   async disconnected(client: LiveClient): Promise<void> {
     this.#lastBeat.delete(client.device);
-    await this.#publish(await this.deps.store.leave(client.user, client.device));
+    this.#publish(await this.deps.store.leave(client.user, client.device));
   }
 
   async #sweep(): Promise<void> {
     try {
-      for (const change of await this.deps.store.sweep()) await this.#publish(change);
+      for (const change of await this.deps.store.sweep()) this.#publish(change);
     } catch (err) {
       this.deps.log.warn('presence sweep failed', { error: err });
     }
   }
 
-  async #publish(change: Presence | undefined): Promise<void> {
+  /** Queues a change to be sent with its user's rooms (the newest per user). */
+  #publish(change: Presence | undefined): void {
     if (!change) return;
-    try {
-      const rooms = await callRpc<string[]>(this.deps.nc, chatSubjects.memberOf, { user: change.user });
-      this.deps.nc.publish(changedSubject, JSON.stringify({ ...change, rooms }));
-    } catch (err) {
-      this.deps.log.warn('presence change not pushed', { user: change.user, error: err });
+    this.#outbox.set(change.user, change);
+    this.#pumping ??= this.#pump().finally(() => (this.#pumping = undefined));
+  }
+
+  /**
+   * Sends the queued changes, asking chat for the rooms of up to 500 users in
+   * one request, one request at a time: a mass expiry (a gateway with
+   * thousands of clients dies) is a few requests, not thousands, and a change
+   * that could not be sent is tried again unless a newer one replaced it.
+   */
+  async #pump(): Promise<void> {
+    const { nc, log } = this.deps;
+    while (this.#outbox.size > 0 && !this.#closed) {
+      const batch = [...this.#outbox.values()].slice(0, maxMemberOfUsers);
+      for (const change of batch) this.#outbox.delete(change.user);
+      try {
+        const rooms = await callRpc<Record<string, string[]>>(nc, chatSubjects.memberOf, {
+          users: batch.map((c) => c.user),
+        });
+        for (const change of batch)
+          nc.publish(changedSubject, JSON.stringify({ ...change, rooms: rooms[change.user] ?? [] }));
+      } catch (err) {
+        log.warn('presence changes not pushed yet; trying again', { users: batch.length, error: err });
+        for (const change of batch) if (!this.#outbox.has(change.user)) this.#outbox.set(change.user, change);
+        await new Promise((r) => setTimeout(r, retryMs));
+      }
     }
   }
 
