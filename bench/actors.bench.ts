@@ -42,6 +42,40 @@ async function rawPublishWithAck(total: number, batch: number): Promise<RunStats
   return stats;
 }
 
+/**
+ * The event store's ceiling: event documents inserted into FerretDB in
+ * batches of `batch`, one insert at a time (as group commit does), with the
+ * runtime's unique (stream, version) index.
+ */
+async function rawEventInserts(total: number, batch: number): Promise<RunStats> {
+  const { db, mongo } = await freshDb(env.mongo!.url, 'bench_raw_inserts');
+  const events = db.collection('events');
+  await events.createIndex({ stream: 1, version: 1 }, { unique: true });
+  const event = (n: number) => ({
+    _id: `counter/a${n % 1000}#${Math.floor(n / 1000) + 1}`,
+    stream: `counter/a${n % 1000}`,
+    actorType: 'counter',
+    actorId: `a${n % 1000}`,
+    version: Math.floor(n / 1000) + 1,
+    partition: n % 8,
+    type: 'Added',
+    data: { type: 'Added', amount: 1 },
+    commandId: `raw-${n}-xxxxxxxxxxxxxxxx`,
+    reply: { total: n },
+    at: Date.now(),
+  });
+  const latencies: number[] = [];
+  const started = performance.now();
+  for (let n = 0; n < total; n += batch) {
+    const t = performance.now();
+    await events.insertMany(Array.from({ length: batch }, (_, i) => event(n + i)) as never[]);
+    latencies.push(...Array.from({ length: batch }, () => performance.now() - t));
+  }
+  const stats = summarise(latencies, (performance.now() - started) / 1000);
+  await mongo.close();
+  return stats;
+}
+
 /** `senders` concurrent callers, each sending its commands one after another to its actor. */
 async function runtimeLoad(
   typeName: string,
@@ -88,17 +122,23 @@ try {
     'actor runtime benchmark: nats-server 2.12 + FerretDB (SQLite), two replicas in one process, 2 cores',
   );
   const raw = await rawPublishWithAck(20_000, 1000);
+  const inserts = await rawEventInserts(20_000, 200);
   const hot = await runtimeLoad('benchhot', 1, 200, 10_000);
   const many = await runtimeLoad('benchmany', 1000, 1000, 20_000);
   console.log(
     table(
       [
         { name: 'raw JetStream publish+ack (batches of 1000)', stats: raw },
+        { name: 'raw FerretDB event inserts (batches of 200)', stats: inserts },
         { name: 'runtime: 1 hot actor, 200 concurrent senders', stats: hot },
         { name: 'runtime: 1,000 actors, 2 replicas, 1000 senders', stats: many },
       ],
       raw,
     ),
+  );
+  const ofStore = (s: RunStats) => `${((s.perSecond / inserts.perSecond) * 100).toFixed(0)} %`;
+  console.log(
+    `against the event store's raw insert rate: 1 hot actor ${ofStore(hot)}, 1,000 actors ${ofStore(many)}`,
   );
 } finally {
   await env.stop();

@@ -1,4 +1,5 @@
-import { connect, type NatsConnection, type Subscription } from '@nats-io/transport-node';
+import { type NatsConnection, type Subscription } from '@nats-io/transport-node';
+import { connectNats } from '../kit/nats-connect.js';
 import { MongoClient, type Db } from 'mongodb';
 import { hostname } from 'node:os';
 import { setting } from '../kit/config.js';
@@ -38,7 +39,7 @@ export async function startActorHost(
   types: AnyActorType[],
   ctx: ServiceContext,
 ): Promise<StartedService & { host: ActorHost; nc: NatsConnection; db: Db }> {
-  const nc = await connect({ servers: config.natsUrl, name: config.replicaId });
+  const nc = await connectNats({ servers: config.natsUrl, name: config.replicaId });
   const mongo = await MongoClient.connect(config.mongoUrl);
   const host = await ActorHost.start({
     nc,

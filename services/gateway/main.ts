@@ -1,5 +1,5 @@
 // The gateway process: REST under /api/v1 and the WebSocket at /ws.
-import { connect } from '@nats-io/transport-node';
+import { connectNats } from '../kit/nats-connect.js';
 import { Redis } from 'ioredis';
 import { loadConfig } from '../kit/config.js';
 import { commonSettings, runService } from '../kit/service.js';
@@ -11,7 +11,7 @@ await runService({
   service: 'gateway',
   ...config,
   async start({ log }) {
-    const nc = await connect({ servers: config.natsUrl, name: 'gateway' });
+    const nc = await connectNats({ servers: config.natsUrl, name: 'gateway' });
     const redis = new Redis(config.redisUrl);
     const gateway = await startGateway({
       nc,

@@ -1,5 +1,5 @@
 // The identity service process: accounts and sessions over NATS request/reply.
-import { connect } from '@nats-io/transport-node';
+import { connectNats } from '../kit/nats-connect.js';
 import { Redis } from 'ioredis';
 import { MongoClient } from 'mongodb';
 import { loadConfig } from '../kit/config.js';
@@ -14,7 +14,7 @@ await runService({
   service: 'identity',
   ...config,
   async start({ log }) {
-    const nc = await connect({ servers: config.natsUrl, name: 'identity' });
+    const nc = await connectNats({ servers: config.natsUrl, name: 'identity' });
     const mongo = await MongoClient.connect(config.mongoUrl);
     const redis = new Redis(config.redisUrl);
     const identity = new Identity(mongo.db(config.mongoDb), redis, config);

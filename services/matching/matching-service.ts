@@ -1,4 +1,5 @@
-import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { type NatsConnection } from '@nats-io/transport-node';
+import { connectNats } from '../kit/nats-connect.js';
 import { MongoClient, type Collection } from 'mongodb';
 import { ActorClient } from '../actors/client.js';
 import { userIdPattern } from '../actors/command-fields.js';
@@ -115,7 +116,7 @@ export async function startMatchingService(
   ctx: ServiceContext,
 ): Promise<StartedService> {
   const { log } = ctx;
-  const nc = await connect({ servers: config.natsUrl, name: 'matching' });
+  const nc = await connectNats({ servers: config.natsUrl, name: 'matching' });
   const mongo = await MongoClient.connect(config.mongoUrl);
   const optIns = mongo.db(config.mongoDb).collection<OptInDoc>('matching_optins');
   const actors = new ActorClient(nc, config.partitions);

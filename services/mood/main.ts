@@ -1,5 +1,5 @@
 // The mood service process: scores texts with the models the platform's routing names (or one pinned model).
-import { connect } from '@nats-io/transport-node';
+import { connectNats } from '../kit/nats-connect.js';
 import { MoodModel } from '../../models/mood/model.js';
 import { loadConfig, setting } from '../kit/config.js';
 import { connectionSettings } from '../kit/connection-settings.js';
@@ -19,7 +19,7 @@ await runService({
   service: 'mood',
   ...config,
   async start({ log, metrics }) {
-    const nc = await connect({ servers: config.natsUrl, name: 'mood' });
+    const nc = await connectNats({ servers: config.natsUrl, name: 'mood' });
     const builtin = await MoodModel.load();
     log.info('built-in mood model loaded', { model: builtin.metadata.name, digest: builtin.digest });
     const pinned = config.pinnedModel || undefined;

@@ -1,5 +1,5 @@
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
-import { connect } from '@nats-io/transport-node';
+import { connectNats } from '../kit/nats-connect.js';
 import { Redis } from 'ioredis';
 import { MongoClient } from 'mongodb';
 import { ActorClient } from '../actors/client.js';
@@ -47,7 +47,7 @@ type Config = {
  * read) and a POST to the deployment's push hook.
  */
 export async function startNotificationService(config: Config, ctx: ServiceContext): Promise<StartedService> {
-  const nc = await connect({ servers: config.natsUrl, name: 'notifications' });
+  const nc = await connectNats({ servers: config.natsUrl, name: 'notifications' });
   const mongo = await MongoClient.connect(config.mongoUrl);
   const redis = new Redis(config.redisUrl);
   const store = new NotificationStore(mongo.db(config.mongoDb));

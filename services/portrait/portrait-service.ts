@@ -1,5 +1,5 @@
 import { jetstreamManager, RetentionPolicy } from '@nats-io/jetstream';
-import { connect } from '@nats-io/transport-node';
+import { connectNats } from '../kit/nats-connect.js';
 import { MongoClient } from 'mongodb';
 import { consumeDurably } from '../actors/projection.js';
 import { connectionSettings } from '../kit/connection-settings.js';
@@ -24,7 +24,7 @@ export async function startPortraitService(
   config: { natsUrl: string; mongoUrl: string; mongoDb: string },
   ctx: ServiceContext,
 ): Promise<StartedService> {
-  const nc = await connect({ servers: config.natsUrl, name: 'portrait' });
+  const nc = await connectNats({ servers: config.natsUrl, name: 'portrait' });
   const mongo = await MongoClient.connect(config.mongoUrl);
   const store = new PortraitStore(mongo.db(config.mongoDb));
   await store.ensureIndexes();

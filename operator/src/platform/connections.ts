@@ -1,5 +1,6 @@
 import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { type NatsConnection } from '@nats-io/transport-node';
+import { connectNats } from '../../../services/kit/nats-connect.js';
 import { ActorClient } from '../../../services/actors/client.js';
 import type { Logger } from '../../../services/kit/log.js';
 import type { MetaChatSpec } from '../api/metachat.js';
@@ -35,7 +36,7 @@ export class PlatformConnections {
     const url = await this.#natsUrl(namespace, spec);
     let connection = this.#connections.get(url);
     if (!connection) {
-      connection = connect({
+      connection = connectNats({
         servers: url,
         name: 'metachat-operator',
         timeout: 3000,

@@ -1,6 +1,7 @@
 // Starts actor hosts and clients against the real servers of the test
 // environment, with short leases and timeouts so failover tests run quickly.
-import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { type NatsConnection } from '@nats-io/transport-node';
+import { connectNats } from '../../kit/nats-connect.js';
 import { MongoClient, type Db } from 'mongodb';
 import { Registry } from 'prom-client';
 import { createLogger } from '../../kit/log.js';
@@ -31,7 +32,7 @@ export async function startReplica(
   types: AnyActorType[],
   options: HostOptions,
 ): Promise<Replica> {
-  const nc = await connect({ servers: natsUrl });
+  const nc = await connectNats({ servers: natsUrl });
   const registry = new Registry();
   const log = createLogger({
     service: `test-${options.replicaId}`,
@@ -54,7 +55,7 @@ export async function connectClient(
   natsUrl: string,
   partitions: number,
 ): Promise<{ client: ActorClient; nc: NatsConnection }> {
-  const nc = await connect({ servers: natsUrl });
+  const nc = await connectNats({ servers: natsUrl });
   return { client: new ActorClient(nc, partitions), nc };
 }
 
