@@ -35,7 +35,7 @@ describe('model bundles', () => {
   });
 
   it('reads the metadata MetaChat relies on, and refuses metadata without it', () => {
-    expect(metadataOf(bundle)).to.include({ name: 'metachat-mood', featureCount: 4100 });
+    expect(metadataOf(bundle)).to.include({ name: 'metachat-mood', featureCount: 16388 });
     expect(metadataOf(bundle).languages).to.deep.equal(['en', 'ru']);
     const noLanguages = { ...bundle, metadata: Buffer.from('{"name":"x","version":"1","featureCount":1}') };
     expect(() => metadataOf(noLanguages)).to.throw('languages and labels');

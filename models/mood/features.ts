@@ -3,7 +3,7 @@
 import { lexiconValence, vaderCompound } from './lexicon.js';
 import type { Language, Token } from './text.js';
 
-export const hashBits = 12;
+export const hashBits = 14;
 const buckets = 1 << hashBits;
 export const featureCount = buckets + 4;
 
