@@ -16,8 +16,13 @@ function fnv1a(text: string): number {
   return h >>> 0;
 }
 
-export function features(text: string, tokens: Token[], language: Language): Float32Array {
-  const x = new Float32Array(featureCount);
+/** The input vector of one text, written into `x` (zeroed, `featureCount` long: a row of a batch). */
+export function features(
+  text: string,
+  tokens: Token[],
+  language: Language,
+  x = new Float32Array(featureCount),
+): Float32Array {
   const terms = tokens.map((t) => (t.negated ? `NOT_${t.stem}` : t.stem));
   for (let i = 0; i < terms.length; i++) {
     x[fnv1a(terms[i]!) % buckets] = 1;
@@ -37,8 +42,11 @@ export function features(text: string, tokens: Token[], language: Language): Flo
  * words, negative inside a negation. Times the frozen word-vector layer it is
  * the text's mean word vector.
  */
-export function wordBag(tokens: Token[], vocabulary: ReadonlyMap<string, number>): Float32Array {
-  const bag = new Float32Array(vocabulary.size);
+export function wordBag(
+  tokens: Token[],
+  vocabulary: ReadonlyMap<string, number>,
+  bag = new Float32Array(vocabulary.size),
+): Float32Array {
   const known = tokens.filter((t) => vocabulary.has(t.word));
   for (const t of known) bag[vocabulary.get(t.word)!]! += (t.negated ? -1 : 1) / known.length;
   return bag;

@@ -91,15 +91,15 @@ export class MoodModel {
     if (english.length > 0) {
       const rows = english.length;
       const x = new Float32Array(rows * featureCount);
-      english.forEach((at, row) =>
-        x.set(features(prepared[at]!.text, prepared[at]!.tokens, 'en'), row * featureCount),
+      const row = (buffer: Float32Array<ArrayBuffer>, i: number, width: number) =>
+        buffer.subarray(i * width, (i + 1) * width);
+      english.forEach((at, i) =>
+        features(prepared[at]!.text, prepared[at]!.tokens, 'en', row(x, i, featureCount)),
       );
       const vocabulary = this.#vocabulary;
       const bags = vocabulary ? new Float32Array(rows * vocabulary.size) : undefined;
       if (vocabulary && bags)
-        english.forEach((at, row) =>
-          bags.set(wordBag(prepared[at]!.tokens, vocabulary), row * vocabulary.size),
-        );
+        english.forEach((at, i) => wordBag(prepared[at]!.tokens, vocabulary, row(bags, i, vocabulary.size)));
       const probabilities = tf.tidy(() => {
         const hashed = tf.tensor2d(x, [rows, featureCount]);
         const input = bags ? [hashed, tf.tensor2d(bags, [rows, vocabulary!.size])] : hashed;

@@ -237,9 +237,13 @@ export async function startMatchingService(
           portrait: state.portraits.get(id)!,
           similarity: score,
         }));
+        // Rooms are still worth showing when the diary service cannot answer right now.
         const found = await callRpc<FoundHelpful[]>(nc, diarySubjects.foundHelpful, {
           people: nearest.map((n) => n.id),
           reader: user,
+        }).catch((err: unknown) => {
+          log.warn('no entry recommendations: the diary service did not answer', { error: err });
+          return [];
         });
         const entries = recommendEntries(
           me,
