@@ -92,7 +92,16 @@ export class PresenceRelay {
   #publish(change: Presence | undefined): void {
     if (!change) return;
     this.#outbox.set(change.user, change);
-    this.#pumping ??= this.#pump().finally(() => (this.#pumping = undefined));
+    this.#startPump();
+  }
+
+  #startPump(): void {
+    if (this.#pumping || this.#closed) return;
+    this.#pumping = this.#pump().finally(() => {
+      this.#pumping = undefined;
+      // A change queued after the pump's last look, before this ran, would wait for the next one.
+      if (this.#outbox.size > 0) this.#startPump();
+    });
   }
 
   /**
