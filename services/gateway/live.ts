@@ -174,7 +174,6 @@ export class LiveHub implements Fanout {
       alive: true,
       blocked,
     };
-    session.client = accepted;
     this.#clients.set(ws, accepted);
     ws.on('pong', () => (accepted.alive = true));
     ws.on('close', () => {
@@ -186,7 +185,9 @@ export class LiveHub implements Fanout {
     await this.#presence.connected(accepted).catch((err: unknown) => {
       this.deps.log.warn('presence not recorded', { error: err });
     });
+    // Frames held so far go first, in order; only then do new ones go straight through.
     for (const [text, isBinary] of early.splice(0)) void this.#onMessage(accepted, text, isBinary);
+    session.client = accepted;
   }
 
   async #onMessage(client: Client, text: string, isBinary: boolean): Promise<void> {
