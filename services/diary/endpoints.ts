@@ -1,6 +1,6 @@
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import { userIdPattern } from '../actors/command-fields.js';
-import { ApiError, validationFailed } from '../kit/api-error.js';
+import { validationFailed } from '../kit/api-error.js';
 import { jsonObject } from '../kit/json-object.js';
 import type { Logger } from '../kit/log.js';
 import { serveRpc } from '../kit/rpc.js';
@@ -10,6 +10,7 @@ import { streams, subjects } from '../actors/topology.js';
 import { moodStream, moodSubjects } from '../mood/subjects.js';
 import { entryIdPattern, tagPattern } from './diary-model.js';
 import type { DiaryReadModel, EntryQuery } from './read-model.js';
+import { notShared } from './shared-entries.js';
 
 export const diarySubjects = {
   list: 'diary.v1.list',
@@ -61,8 +62,7 @@ const userId = (user: unknown, field = 'user'): string => {
 };
 const userOf = (raw: unknown): string => userId(jsonObject(raw, ['user']).user);
 const entryOf = (entry: unknown): string => {
-  if (typeof entry !== 'string' || !entryIdPattern.test(entry))
-    throw new ApiError('not_found', 404, 'no such shared entry');
+  if (typeof entry !== 'string' || !entryIdPattern.test(entry)) throw notShared();
   return entry;
 };
 const maxPeople = 100;

@@ -35,7 +35,8 @@ export interface FoundHelpful {
   by: string[];
 }
 
-const notShared = () => new ApiError('not_found', 404, 'no such shared entry');
+/** The answer for an entry that is not shared (or not there): the same whether it is private or missing. */
+export const notShared = () => new ApiError('not_found', 404, 'no such shared entry');
 
 export class SharedEntries {
   readonly #marks: Collection<HelpfulDoc>;
@@ -96,14 +97,11 @@ export class SharedEntries {
       this.#marks.find({ by: reader, entry: { $in: entryIds } }).toArray(),
     ]);
     const seen = new Set(mine.map((m) => m.entry));
+    const markers = new Map<string, string[]>();
+    for (const { entry, by } of marks) markers.set(entry, [...(markers.get(entry) ?? []), by]);
     return live
       .filter((doc) => !seen.has(doc._id))
-      .map((doc) => ({
-        entry: doc._id,
-        title: doc.title,
-        tags: doc.tags,
-        by: marks.filter((m) => m.entry === doc._id).map((m) => m.by),
-      }));
+      .map((doc) => ({ entry: doc._id, title: doc.title, tags: doc.tags, by: markers.get(doc._id)! }));
   }
 
   /** The marks a user made (their data export). */
