@@ -18,7 +18,14 @@ export async function startFerretDB(slot: ServerSlot): Promise<RunningServer<Mon
   const proc = startProcess({
     name: 'ferretdb',
     command: goServerBinary('ferretdb'),
-    args: ['-listen-addr', `127.0.0.1:${slot.port}`, '-sqlite-url', `file:${dataDir}/`],
+    args: [
+      '-listen-addr',
+      `127.0.0.1:${slot.port}`,
+      '-sqlite-url',
+      `file:${dataDir}/`,
+      // For profiling FerretDB under a benchmark: go tool pprof http://ADDR/debug/pprof/profile
+      ...(process.env.METACHAT_FERRETDB_PPROF ? ['-pprof-addr', process.env.METACHAT_FERRETDB_PPROF] : []),
+    ],
     logFile: join(slot.dir, 'ferretdb.log'),
     cwd: slot.dir,
   });
