@@ -144,6 +144,65 @@ describe('chat end to end (identity, chat and two gateways as processes; real NA
     expect(copies.filter((m) => m.text === 'only once')).to.have.length(1);
   });
 
+  it('sends over the live socket: answered with the sequence, delivered in order, and the same message as a retry over HTTP', async () => {
+    const live = ann.events({ [room]: 0 });
+    await live.caughtUp;
+    expect(live.open).to.equal(true);
+    const before = live.positions[room]!;
+    await take(live, before); // the history so far, each sequence once
+    const viaSocket = await live.send(room, 'over the socket', 'ann-live-1');
+    // MetaChat.send takes the open socket too; a retry of the first over HTTP, on the other gateway, is the same message.
+    const viaClient = await ann.send(room, 'also over the socket');
+    const annOnB = new MetaChat({ baseUrl: platform.gateways[1]!.url });
+    annOnB.tokens = ann.tokens;
+    const retried = await annOnB.send(room, 'over the socket', 'ann-live-1');
+    expect(viaSocket.seq).to.equal(before + 1);
+    expect(viaClient.seq).to.equal(before + 2);
+    expect(retried).to.deep.equal(viaSocket);
+    const delivered = await take(live, 2);
+    live.close();
+    expect(delivered.map((e) => [e.seq, e.event.text])).to.deep.equal([
+      [before + 1, 'over the socket'],
+      [before + 2, 'also over the socket'],
+    ]);
+    const texts = (await ann.history(room, { after: before, limit: 10 })).messages.map((m) => m.text);
+    expect(texts).to.deep.equal(['over the socket', 'also over the socket']);
+  });
+
+  it('answers bad sends over the socket with an error naming the client id, and keeps the socket', async () => {
+    const mallory = new MetaChat({ baseUrl: platform.gateways[0]!.url });
+    await mallory.register('mallory@example.com', 'Mallory', 'mallory-password');
+    const ws = new WebSocket(
+      `${platform.gateways[0]!.url.replace('http', 'ws')}/ws?access_token=${mallory.tokens!.accessToken}`,
+    );
+    await new Promise((resolve) => ws.once('open', resolve));
+    const replies: Record<string, unknown>[] = [];
+    ws.on('message', (data) => replies.push(JSON.parse(String(data)) as Record<string, unknown>));
+    const send = (frame: Record<string, unknown>) => ws.send(JSON.stringify({ type: 'send', ...frame }));
+    send({ room, text: 'let me in', clientId: 'm1' });
+    send({ room, text: { $gt: '' }, clientId: 'm2' });
+    send({ room, text: 'hi', clientId: 'm3', admin: true });
+    send({ room, text: 'hi', clientId: 'not an id!' });
+    send({ room: 'r_doesNotExist000000000', text: 'hi', clientId: 'm5' });
+    send({ room, text: 'hi' });
+    await eventually('six answers', async () => replies.length >= 6);
+    const byClient = new Map(replies.map((r) => [r.clientId, r]));
+    expect(byClient.get('m1')).to.deep.include({ type: 'error', error: 'forbidden', code: 403 });
+    expect(byClient.get('m2')).to.deep.include({ type: 'error', code: 400 });
+    expect(byClient.get('m3')).to.deep.include({ type: 'error', error: 'validation_failed', code: 400 });
+    expect(byClient.get('not an id!')).to.deep.include({ type: 'error', code: 400 });
+    expect(byClient.get('m5')).to.deep.include({ type: 'error', code: 404 });
+    expect(byClient.get(undefined)).to.deep.include({ type: 'error', error: 'validation_failed' });
+    // A token revoked while the socket is open no longer sends.
+    await mallory.logout();
+    send({ room, text: 'after logout', clientId: 'm7' });
+    ws.send(JSON.stringify({ type: 'ping' }));
+    await eventually('the refusal and the pong', async () => replies.length >= 8);
+    expect(replies.find((r) => r.clientId === 'm7')).to.deep.include({ error: 'token_revoked', code: 401 });
+    expect(replies.at(-1)!.type === 'pong' || replies.at(-2)!.type === 'pong').to.equal(true);
+    ws.close();
+  });
+
   it('refuses non-members (403) and bad, expired or forged tokens (401)', async () => {
     expect(await failure(eve.history(room))).to.deep.equal({ error: 'forbidden', status: 403 });
     expect(await failure(eve.send(room, 'let me in'))).to.deep.equal({ error: 'forbidden', status: 403 });

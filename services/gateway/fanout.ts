@@ -16,6 +16,10 @@ export interface LiveClient {
   alive: boolean;
   /** Users this user blocked: their messages reach this client without text. */
   blocked: Set<string>;
+  /** The access token the socket opened with: each send over the socket checks it again (expiry, revocation). */
+  token: string;
+  /** Sends over this socket not yet answered. */
+  sending: number;
 }
 
 /** What relays (presence, typing, receipts) need of the live hub: who is where, and a way to reach them. */

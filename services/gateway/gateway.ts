@@ -10,6 +10,7 @@ import { cors, errorHandler, jsonBody, notFound, securityHeaders, tracing } from
 import { PresenceStore } from '../presence/presence-store.js';
 import { BlockCache } from './block-cache.js';
 import { LiveHub } from './live.js';
+import { MessageSender } from './message-sender.js';
 import { openApiDocument } from './openapi.js';
 import { RateLimiter, type RateLimits } from './rate-limit.js';
 import { apiRoutes } from './routes.js';
@@ -49,19 +50,12 @@ export async function startGateway({ nc, redis, log, config }: GatewayDeps): Pro
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  const actors = new ActorClient(nc, config.partitions);
+  const limiter = new RateLimiter(redis, config.rateLimits);
+  const messages = new MessageSender(actors, blocks);
   app.use(tracing(), securityHeaders(), cors(config.corsOrigins), jsonBody(config.bodyLimitBytes));
   app.get('/api/v1/openapi.json', (_req, res) => void res.json(openApiDocument));
-  app.use(
-    '/api/v1',
-    apiRoutes({
-      nc,
-      actors: new ActorClient(nc, config.partitions),
-      verifier,
-      limiter: new RateLimiter(redis, config.rateLimits),
-      presence,
-      blocks,
-    }),
-  );
+  app.use('/api/v1', apiRoutes({ nc, actors, verifier, limiter, presence, blocks, messages }));
   app.use(notFound);
   app.use(errorHandler(log));
 
@@ -75,6 +69,8 @@ export async function startGateway({ nc, redis, log, config }: GatewayDeps): Pro
     presence,
     typingTtlMs: config.typingTtlSeconds * 1000,
     blocks,
+    messages,
+    limiter,
   });
   await live.start();
   await new Promise<void>((resolve, reject) => {

@@ -86,7 +86,8 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
   };
 }
 
-function toApiError(err: unknown): ApiError {
+/** Any error as the project's error: known client errors keep their 4xx, the rest is a 500. */
+export function toApiError(err: unknown): ApiError {
   if (err instanceof ApiError) return err;
   const bodyError = err as { type?: string; status?: number; limit?: number };
   switch (bodyError.type) {

@@ -9,13 +9,16 @@ import { hideBlocked } from '../chat/blocking.js';
 import { visibleTo } from '../chat/moderation.js';
 import { chatSubjects, receiptSubject, roomIdPattern } from '../chat/endpoints.js';
 import type { AccessTokenVerifier } from '../identity/verifier.js';
-import { ApiError } from '../kit/api-error.js';
+import { ApiError, validationFailed } from '../kit/api-error.js';
 import type { Logger } from '../kit/log.js';
 import { callRpc } from '../kit/rpc.js';
 import { Semaphore } from '../kit/semaphore.js';
 import { isDeviceState } from '../presence/presence.js';
 import type { PresenceStore } from '../presence/presence-store.js';
 import { sendFrame as send, type Fanout, type LiveClient as Client } from './fanout.js';
+import { toApiError } from './http.js';
+import type { MessageSender } from './message-sender.js';
+import type { RateLimiter } from './rate-limit.js';
 import type { BlockCache } from './block-cache.js';
 import { PresenceRelay } from './presence-relay.js';
 import { RoomCursor, type RoomEventFrame } from './room-cursor.js';
@@ -25,12 +28,14 @@ import { TypingRelay } from './typing-relay.js';
 //   client → {"type":"subscribe","rooms":[{"room":"r_1","after":42}]}
 //            {"type":"unsubscribe","rooms":["r_1"]}   {"type":"ping"}
 //            {"type":"heartbeat","state":"active"|"away"}   {"type":"typing","room":"r_1"}
+//            {"type":"send","room":"r_1","text":"hi","clientId":"c1"}   (a message, as POST …/messages)
 //   server → {"type":"event","room":"r_1","seq":43,"event":{...}}
 //            {"type":"subscribed","room":"r_1","after":42}  {"type":"unsubscribed","room":"r_1","reason":"..."}
 //            {"type":"caught-up","room":"r_1","seq":50}   (history delivered; live from here)
 //            {"type":"presence","users":[{"user","status","lastSeen"}]}
 //            {"type":"typing","room","user","typing":true|false,"expiresAt"?}
 //            {"type":"receipt","room","user","seq"}
+//            {"type":"sent","room":"r_1","clientId":"c1","seq":44}   (the send's answer; errors name the clientId)
 //            {"type":"error","error":"...","message":"...","room"?:"r_1"}  {"type":"pong"}
 // Each subscribed room goes through a RoomCursor, so history (catch-up after
 // `after`) and live events merge into one gap-free, duplicate-free sequence.
@@ -41,6 +46,8 @@ const pageSize = 200;
 const maxRoomsPerSocket = 500;
 /** History pages in flight per gateway: a reconnect storm queues here instead of timing out in chat. */
 const historyConcurrency = 8;
+/** Sends awaiting their answer per socket: a client that floods waits for answers instead of queueing without bound. */
+const maxSendsInFlight = 64;
 
 export class LiveHub implements Fanout {
   readonly #wss: WebSocketServer;
@@ -64,6 +71,8 @@ export class LiveHub implements Fanout {
       presence: PresenceStore;
       typingTtlMs: number;
       blocks: BlockCache;
+      messages: MessageSender;
+      limiter: RateLimiter;
     },
   ) {
     this.#wss = new WebSocketServer({ server, path: '/ws', maxPayload: deps.maxFrameBytes });
@@ -173,6 +182,8 @@ export class LiveHub implements Fanout {
       fetching: new Set(),
       alive: true,
       blocked,
+      token,
+      sending: 0,
     };
     this.#clients.set(ws, accepted);
     ws.on('pong', () => (accepted.alive = true));
@@ -191,7 +202,13 @@ export class LiveHub implements Fanout {
   }
 
   async #onMessage(client: Client, text: string, isBinary: boolean): Promise<void> {
-    let message: { type?: unknown; rooms?: unknown; state?: unknown; room?: unknown };
+    let message: {
+      type?: unknown;
+      rooms?: unknown;
+      state?: unknown;
+      room?: unknown;
+      [field: string]: unknown;
+    };
     try {
       if (isBinary) throw new Error('binary frames are not spoken here');
       message = JSON.parse(text) as typeof message;
@@ -222,6 +239,7 @@ export class LiveHub implements Fanout {
       for (const entry of message.rooms.slice(0, maxRoomsPerSocket)) this.#subscribe(client, entry);
       return;
     }
+    if (message.type === 'send') return this.#sendMessage(client, message);
     if (message.type === 'unsubscribe' && Array.isArray(message.rooms)) {
       for (const room of message.rooms)
         if (typeof room === 'string') this.#unsubscribe(client, room, 'requested');
@@ -230,8 +248,40 @@ export class LiveHub implements Fanout {
     send(client, {
       type: 'error',
       error: 'validation_failed',
-      message: 'type must be subscribe, unsubscribe, heartbeat, typing or ping',
+      message: 'type must be subscribe, unsubscribe, send, heartbeat, typing or ping',
     });
+  }
+
+  /**
+   * A message sent over the socket, checked as over REST (token still valid,
+   * write rate limit, fields, membership in chat): answered with "sent" and its
+   * sequence, or an error frame; both name the client's id.
+   */
+  async #sendMessage(client: Client, frame: Record<string, unknown>): Promise<void> {
+    const { type: _type, room, ...body } = frame;
+    const clientId = typeof body.clientId === 'string' ? body.clientId : undefined;
+    if (typeof room !== 'string' || !roomIdPattern.test(room) || clientId === undefined) {
+      const error = validationFailed('send {room, text, clientId}: the clientId names the answer');
+      return send(client, { type: 'error', ...error.toJSON(), ...(clientId ? { clientId } : {}) });
+    }
+    const fail = (error: ApiError) => send(client, { type: 'error', ...error.toJSON(), room, clientId });
+    if (client.sending >= maxSendsInFlight) {
+      const message = `at most ${maxSendsInFlight} sends awaiting their answer per connection`;
+      return fail(new ApiError('too_many_requests', 429, message));
+    }
+    client.sending++;
+    try {
+      await this.deps.verifier.authenticate(client.token);
+      await this.deps.limiter.take('write', client.user);
+      const { seq } = await this.deps.messages.send(client.user, room, body);
+      send(client, { type: 'sent', room, clientId, seq });
+    } catch (err) {
+      const error = toApiError(err);
+      if (error.status >= 500) this.deps.log.error('a send over the live socket failed', { error: err });
+      fail(error);
+    } finally {
+      client.sending--;
+    }
   }
 
   #subscribe(client: Client, entry: unknown): void {

@@ -41,8 +41,8 @@ export class RateLimiter {
     private readonly limits: RateLimits,
   ) {}
 
-  /** Counts one request of `who`; over the limit, a 429 with Retry-After (set on `res`). */
-  async take(kind: RateLimitClass, who: string, res: Response): Promise<void> {
+  /** Counts one request of `who`; over the limit, a 429 (with Retry-After set on `res` when over HTTP). */
+  async take(kind: RateLimitClass, who: string, res?: Response): Promise<void> {
     const limit = this.limits[kind];
     if (!limit || !this.redis) return;
     const [count, ttlMs] = (await this.redis.eval(countScript, 1, `ratelimit:${kind}:${who}`, windowMs)) as [
@@ -51,7 +51,7 @@ export class RateLimiter {
     ];
     if (count <= limit) return;
     const retryAfter = Math.max(1, Math.ceil(ttlMs / 1000));
-    res.setHeader('Retry-After', String(retryAfter));
+    res?.setHeader('Retry-After', String(retryAfter));
     throw new ApiError(
       'rate_limited',
       429,

@@ -16,8 +16,9 @@ import { socialRoutes } from './social-routes.js';
 import { accountRoutes } from './account-routes.js';
 import type { PresenceStore } from '../presence/presence-store.js';
 import { hideBlocked } from '../chat/blocking.js';
-import { blockedError, DirectGuard, type BlockCache } from './block-cache.js';
-import { commandIdFor, directRoomId, newRoomId, parseSeq, pick, roomCommand } from './chat-commands.js';
+import { blockedError, type BlockCache } from './block-cache.js';
+import type { MessageSender } from './message-sender.js';
+import { directRoomId, newRoomId, parseSeq, pick, roomCommand } from './chat-commands.js';
 
 export interface RouteDeps {
   nc: NatsConnection;
@@ -27,6 +28,7 @@ export interface RouteDeps {
   limiter: RateLimiter;
   presence: PresenceStore;
   blocks: BlockCache;
+  messages: MessageSender;
 }
 
 export const claimsOf = (req: Request): AccessClaims => (req as Request & { claims: AccessClaims }).claims;
@@ -64,9 +66,8 @@ export function queryInt(req: Request, name: string): number | undefined {
 }
 
 export function apiRoutes(deps: RouteDeps): Router {
-  const { nc, actors, verifier, limiter, blocks } = deps;
+  const { nc, actors, verifier, limiter, blocks, messages } = deps;
   const router = Router();
-  const direct = new DirectGuard(blocks, actors);
   const auth = requireAuth(verifier, limiter);
   const signIn = limiter.byAddress('auth');
   const me = (req: Request) => claimsOf(req).sub;
@@ -169,12 +170,7 @@ export function apiRoutes(deps: RouteDeps): Router {
     res.json({ events: await roomItems(chatSubjects.events, req, page) });
   });
   router.post('/rooms/:room/messages', auth, async (req, res) => {
-    const { text, clientId } = pick(req.body, ['text', 'clientId']);
-    const commandId = commandIdFor(me(req), clientId);
-    await direct.check(roomParam(req), me(req));
-    res
-      .status(201)
-      .json(await roomCommand(actors, roomParam(req), { type: 'send', by: me(req), text }, commandId));
+    res.status(201).json(await messages.send(me(req), roomParam(req), req.body));
   });
   router.patch('/rooms/:room/messages/:seq', auth, async (req, res) => {
     const { text } = pick(req.body, ['text']);

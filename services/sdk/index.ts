@@ -43,6 +43,7 @@ type WebSocketLike = {
   onerror: ((ev: unknown) => void) | null;
 };
 type WebSocketConstructor = new (url: string) => WebSocketLike;
+type SendSettler = (outcome: { seq: number } | MetaChatError) => void;
 
 export interface ClientOptions {
   /** e.g. https://chat.example.com (the API is under /api/v1, live events at /ws). */
@@ -63,6 +64,8 @@ export class MetaChat {
   readonly #base: string;
   readonly #WebSocket: WebSocketConstructor | undefined;
   readonly #sendAttempts: number;
+  /** Open live streams: a send goes over one of them when it can (no HTTP request per message). */
+  readonly #live = new Set<LiveEvents>();
 
   constructor(options: ClientOptions) {
     this.#base = options.baseUrl.replace(/\/$/, '');
@@ -167,17 +170,27 @@ export class MetaChat {
   }
 
   /**
-   * Sends a message. The client id makes it idempotent: when an answer is
-   * lost, the send is retried with the same id and stored once.
+   * Sends a message: over the live connection when one is open (see
+   * `events`), over HTTP otherwise. The client id makes it idempotent: when
+   * an answer is lost, the send is retried with the same id, on either
+   * path, and stored once.
    */
   async send(room: string, text: string, clientId = newClientId()): Promise<{ seq: number }> {
+    let overHttp = false;
     for (let attempt = 1; ; attempt++) {
+      const live = overHttp ? undefined : [...this.#live].find((stream) => stream.open);
       try {
+        if (live) return await live.send(room, text, clientId);
         return await this.api<{ seq: number }>('POST', `/rooms/${encodeURIComponent(room)}/messages`, {
           text,
           clientId,
         });
       } catch (err) {
+        // The socket keeps the token it opened with; a newer one may still be good over HTTP.
+        if (live && err instanceof MetaChatError && err.status === 401 && !overHttp) {
+          overHttp = true;
+          continue;
+        }
         if (!(err instanceof MetaChatError) || !retryable(err.status) || attempt >= this.#sendAttempts)
           throw err;
         await new Promise((r) => setTimeout(r, 100 * 2 ** attempt));
@@ -294,7 +307,11 @@ export class MetaChat {
       throw new MetaChatError('unsupported', 0, 'no WebSocket available: pass one in the options');
     if (!this.tokens) throw new MetaChatError('unauthorized', 401, 'log in first');
     const url = `${this.#base.replace(/^http/, 'ws')}/ws?access_token=${encodeURIComponent(this.tokens.accessToken)}`;
-    return new LiveEvents(this.#WebSocket, url, after, options.heartbeatMs ?? 10_000);
+    const stream = new LiveEvents(this.#WebSocket, url, after, options.heartbeatMs ?? 10_000, () =>
+      this.#live.delete(stream),
+    );
+    this.#live.add(stream);
+    return stream;
   }
 }
 
@@ -309,6 +326,8 @@ export class LiveEvents implements AsyncIterable<RoomEvent> {
   #heartbeat: ReturnType<typeof setInterval> | undefined;
   #state: 'active' | 'away' = 'active';
   readonly #signalListeners = new Set<(signal: LiveSignal) => void>();
+  /** Sends over this socket awaiting their answer, by client id. */
+  readonly #sends = new Map<string, { promise: Promise<{ seq: number }>; settle: SendSettler }>();
   /** Becomes true once the server has confirmed the first subscription. */
   subscribed: Promise<void>;
   #confirm!: () => void;
@@ -322,6 +341,7 @@ export class LiveEvents implements AsyncIterable<RoomEvent> {
     private readonly url: string,
     after: Record<string, number>,
     heartbeatMs: number,
+    private readonly onClosed: () => void = () => undefined,
   ) {
     this.#last = { ...after };
     this.subscribed = new Promise((resolve) => (this.#confirm = resolve));
@@ -353,6 +373,43 @@ export class LiveEvents implements AsyncIterable<RoomEvent> {
     this.#sendFrame({ type: 'typing', room });
   }
 
+  /** True while the connection is open: sends can go over it. */
+  get open(): boolean {
+    return !this.#closed && this.#socket?.readyState === 1;
+  }
+
+  /**
+   * Sends a message over this connection and waits for its sequence. Errors
+   * are the server's (as over HTTP); a dropped connection or no answer within
+   * `timeoutMs` is a network error (status 0): retry with the same client id.
+   * `MetaChat.send` does that for you.
+   */
+  send(room: string, text: string, clientId: string, timeoutMs = 10_000): Promise<{ seq: number }> {
+    const pending = this.#sends.get(clientId);
+    if (pending) return pending.promise;
+    if (!this.open) return Promise.reject(new MetaChatError('network', 0, 'the live connection is not open'));
+    let settle!: SendSettler;
+    const promise = new Promise<{ seq: number }>((resolve, reject) => {
+      const timer = setTimeout(
+        () => settle(new MetaChatError('network', 0, `no answer to the send within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
+      settle = (outcome) => {
+        clearTimeout(timer);
+        this.#sends.delete(clientId);
+        if (outcome instanceof MetaChatError) reject(outcome);
+        else resolve(outcome);
+      };
+    });
+    this.#sends.set(clientId, { promise, settle });
+    this.#sendFrame({ type: 'send', room, text, clientId });
+    return promise;
+  }
+
+  #failSends(reason: string): void {
+    for (const { settle } of [...this.#sends.values()]) settle(new MetaChatError('network', 0, reason));
+  }
+
   #sendFrame(frame: unknown): void {
     if (this.#socket?.readyState === 1) this.#socket.send(JSON.stringify(frame));
   }
@@ -371,6 +428,8 @@ export class LiveEvents implements AsyncIterable<RoomEvent> {
     this.#closed = true;
     clearInterval(this.#heartbeat);
     this.#socket?.close(1000, 'closed by the client');
+    this.#failSends('the live connection was closed');
+    this.onClosed();
     this.#wake?.();
   }
 
@@ -391,8 +450,21 @@ export class LiveEvents implements AsyncIterable<RoomEvent> {
         error?: string;
         message?: string;
         code?: number;
+        details?: Record<string, unknown>;
+        clientId?: string;
       };
       if (message.type === 'subscribed') this.#confirm();
+      const send = message.clientId === undefined ? undefined : this.#sends.get(message.clientId);
+      if (send && message.type === 'sent') send.settle({ seq: message.seq });
+      if (send && message.type === 'error')
+        send.settle(
+          new MetaChatError(
+            message.error ?? 'error',
+            message.code ?? 0,
+            message.message ?? 'the send failed',
+            message.details,
+          ),
+        );
       if (message.type === 'caught-up' && this.#behind.delete(message.room) && this.#behind.size === 0)
         this.#level();
       if (message.type === 'presence' || message.type === 'typing' || message.type === 'receipt')
@@ -404,6 +476,7 @@ export class LiveEvents implements AsyncIterable<RoomEvent> {
       }
     };
     ws.onclose = ({ code, reason }) => {
+      this.#failSends('the live connection dropped');
       if (code === 4401) {
         this.#failure = new MetaChatError(reason || 'unauthorized', 401, 'the live connection was refused');
         this.close();
