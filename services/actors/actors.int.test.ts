@@ -188,4 +188,60 @@ describe('actor runtime (real NATS JetStream and FerretDB)', function () {
     const republished = await jsm.streams.getMessage(streams.events('outbox'), { seq: last!.seq - 1 });
     expect(republished?.json<{ id: string }>().id).to.equal('outbox/o1#2');
   });
+
+  it('keeps an actor’s events in version order on JetStream through failed publishes, and applies each command once', async () => {
+    const {
+      clients: [c1],
+    } = await twoReplicas('flaky');
+    const jsm = await jetstreamManager(clients.at(-1)!.nc);
+    const name = streams.events('flaky');
+    const { config } = await jsm.streams.info(name);
+    // Commands keep coming, 20 at a time, while the events stream is gone for half a second.
+    const results: { version?: number; status: string }[] = [];
+    const load = (async () => {
+      for (let i = 0; i < 400; i += 20) {
+        const batch = Array.from({ length: 20 }, (_, k) =>
+          c1.send(
+            'flaky',
+            'f1',
+            { type: 'add', amount: 1 },
+            { commandId: `flaky-${i + k}`, timeoutMs: 20_000 },
+          ),
+        );
+        results.push(...(await Promise.all(batch)));
+      }
+    })();
+    await new Promise((r) => setTimeout(r, 100));
+    await jsm.streams.delete(name);
+    await new Promise((r) => setTimeout(r, 500));
+    await jsm.streams.add(config);
+    await load;
+
+    expect(results.every((r) => r.status === 'accepted')).to.equal(true);
+    expect(results.map((r) => r.version).sort((a, b) => a! - b!)).to.deep.equal(
+      Array.from({ length: 400 }, (_, i) => i + 1),
+    );
+    // Every stored event reaches the new stream, once each and in version order.
+    const versions = await eventuallyPublished(jsm, name, 400);
+    expect(versions).to.deep.equal(Array.from({ length: 400 }, (_, i) => i + 1));
+  });
 });
+
+/** The versions on a stream in stream order, once its last message is version `last`. */
+async function eventuallyPublished(
+  jsm: Awaited<ReturnType<typeof jetstreamManager>>,
+  name: string,
+  last: number,
+): Promise<number[]> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const { state } = await jsm.streams.info(name);
+    const versions: number[] = [];
+    for (let seq = state.first_seq; seq <= state.last_seq && state.messages > 0; seq++) {
+      const msg = await jsm.streams.getMessage(name, { seq }).catch(() => null);
+      if (msg) versions.push(msg.json<{ version: number }>().version);
+    }
+    if (versions.at(-1) === last || Date.now() > deadline) return versions;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
