@@ -9,7 +9,7 @@ import {
 import { headers as natsHeaders, type NatsConnection, type Subscription } from '@nats-io/transport-node';
 import { InFlight } from '../kit/in-flight.js';
 import type { Logger } from '../kit/log.js';
-import { ActorCell, type Incoming, type Outcome } from './actor-cell.js';
+import { ActorCell, type Incoming } from './actor-cell.js';
 import {
   encode,
   EnvelopeError,
@@ -75,10 +75,6 @@ interface Slot {
   fullLoad?: boolean;
   cell?: ActorCell;
   loading?: Promise<ActorCell>;
-  /** The publish of the latest turn (settled or not): the next turn's publish waits for it. */
-  published: Promise<void>;
-  /** Turns stored but not yet published and acked. */
-  publishing: number;
 }
 
 /** Command results kept in a snapshot: enough for retries of the last moments, small enough to rewrite often. */
@@ -86,11 +82,6 @@ const snapshotRecentLimit = 256;
 
 class LeaseLostError extends Error {
   override name = 'LeaseLostError';
-}
-
-/** A turn stored by an activation that a failure has since reset. */
-class StaleTurnError extends Error {
-  override name = 'StaleTurnError';
 }
 
 /**
@@ -265,14 +256,13 @@ export class PartitionWorker {
 
   /**
    * One turn of one actor: decide the batch, append its events, answer the
-   * callers (the events are durable now), then hand the publish to the
-   * actor's publish chain and return, so the next turn's append overlaps this
-   * turn's publish. A crash or failed publish before the ack brings the
+   * callers (the events are durable now), publish the events, and only then
+   * ack the commands. A crash or failed publish before the ack brings the
    * commands back; the actor is re-activated, #publishMissing sends what is
    * stored, and the commands are answered again as duplicates.
    */
   async #turn(slot: Slot, batch: Pending[]): Promise<void> {
-    const { type, metrics } = this.deps;
+    const { type, metrics, settings } = this.deps;
     if (!this.deps.holdsLease()) throw new LeaseLostError('lease not held');
     const cell = await this.#cellOf(slot);
     const decision = cell.decide(batch.map((p) => p.incoming));
@@ -289,34 +279,11 @@ export class PartitionWorker {
       metrics.commands.inc({ type: type.name, outcome: duplicate ? 'duplicate' : result.status });
       metrics.commandSeconds.observe({ type: type.name }, (now - incoming.at) / 1000);
     }
-
-    const previous = slot.published;
-    slot.publishing++;
-    const published = this.#inFlight.track(async () => {
-      try {
-        await previous;
-        // A failure reset the actor while this turn waited: its events go out on re-activation.
-        if (slot.cell !== cell) throw new StaleTurnError('the actor was reset before this turn published');
-        await this.#publishAndAck(cell, batch, decision);
-      } catch (err) {
-        this.#turnFailed(slot, batch, err, cell);
-      } finally {
-        slot.publishing--;
-      }
-    });
-    slot.published = published;
-  }
-
-  /** The second half of a turn, in turn order per actor: publish the events, then ack the commands. */
-  async #publishAndAck(
-    cell: ActorCell,
-    batch: Pending[],
-    decision: { outcomes: Outcome[]; events: StoredEvent[]; poison: Incoming[] },
-  ): Promise<void> {
     if (decision.events.length > 0) {
       await this.#publishEvents(decision.events);
-      if (cell.version - cell.snapshotVersion >= this.deps.settings.snapshotEvery) this.#snapshot(cell);
+      if (cell.version - cell.snapshotVersion >= settings.snapshotEvery) this.#snapshot(cell);
     }
+
     const byMsg = new Map(batch.map((p) => [p.incoming, p.msg]));
     for (const { incoming } of decision.outcomes) byMsg.get(incoming)!.ack();
     for (const incoming of decision.poison) {
@@ -329,36 +296,28 @@ export class PartitionWorker {
     }
   }
 
-  /**
-   * A turn that failed hands its commands back. The first failure of an
-   * activation also forgets the state (another writer moved it, or it is
-   * unknown) and hands back what queued behind, in order, for a clean retry;
-   * later turns of the same activation only hand back their own.
-   */
-  #turnFailed(slot: Slot, batch: Pending[], err: unknown, cell?: ActorCell): void {
+  #turnFailed(slot: Slot, batch: Pending[], err: unknown): void {
     const { log, metrics, type, partition } = this.deps;
     if (err instanceof ConcurrencyError) metrics.conflicts.inc({ type: type.name });
-    const resets = cell === undefined || slot.cell === cell;
-    if (!(err instanceof StaleTurnError))
-      log.warn('actor turn failed; commands will be redelivered', {
-        partition,
-        actorId: slot.actorId,
-        commands: batch.length,
-        error: err,
-      });
-    const handedBack = resets ? [...batch, ...slot.queue.splice(0)] : batch;
-    if (resets) {
-      slot.cell = undefined;
-      slot.loading = undefined;
-      slot.fullLoad = true;
-    }
-    for (const p of handedBack) p.msg.nak(err instanceof LeaseLostError ? undefined : 200);
+    log.warn('actor turn failed; commands will be redelivered', {
+      partition,
+      actorId: slot.actorId,
+      commands: batch.length,
+      error: err,
+    });
+    // Forget the state (another writer moved it, or it is unknown) and hand the
+    // commands back in order, with what queued behind them, for a clean retry.
+    slot.cell = undefined;
+    slot.loading = undefined;
+    slot.fullLoad = true;
+    for (const p of [...batch, ...slot.queue.splice(0)])
+      p.msg.nak(err instanceof LeaseLostError ? undefined : 200);
   }
 
   #slotOf(actorId: string): Slot {
     let slot = this.#slots.get(actorId);
     if (!slot) {
-      slot = { actorId, queue: [], turn: [], busy: false, published: Promise.resolve(), publishing: 0 };
+      slot = { actorId, queue: [], turn: [], busy: false };
       this.#slots.set(actorId, slot);
     }
     return slot;
@@ -477,9 +436,7 @@ export class PartitionWorker {
   #passivateIdle(): void {
     const { settings, metrics, type } = this.deps;
     const now = Date.now();
-    const idle = [...this.#slots.values()].filter(
-      (s) => !s.busy && s.queue.length === 0 && !s.loading && s.publishing === 0,
-    );
+    const idle = [...this.#slots.values()].filter((s) => !s.busy && s.queue.length === 0 && !s.loading);
     let active = this.activeCount;
     const evict = (slot: Slot) => {
       this.#slots.delete(slot.actorId);
