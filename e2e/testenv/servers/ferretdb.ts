@@ -22,7 +22,8 @@ export async function startFerretDB(slot: ServerSlot): Promise<RunningServer<Mon
       '-listen-addr',
       `127.0.0.1:${slot.port}`,
       '-sqlite-url',
-      `file:${dataDir}/`,
+      // WAL without an fsync per commit: survives any process crash, like JetStream's default (ADR 0006).
+      `file:${dataDir}/?_pragma=synchronous(normal)`,
       // For profiling FerretDB under a benchmark: go tool pprof http://ADDR/debug/pprof/profile
       ...(process.env.METACHAT_FERRETDB_PPROF ? ['-pprof-addr', process.env.METACHAT_FERRETDB_PPROF] : []),
     ],
