@@ -15,6 +15,8 @@ export interface Platform {
   notifications?: ServiceProcess;
   gateways: { process: ServiceProcess; url: string }[];
   jwtSecret: string;
+  /** The NATS server the services use. */
+  natsUrl: string;
   /** The MongoDB database the services use. */
   database: string;
   stop(): Promise<void>;
@@ -116,6 +118,7 @@ export async function startPlatform(servers: PlatformOptions): Promise<Platform>
       ...(notifications ? { notifications } : {}),
       gateways,
       jwtSecret,
+      natsUrl: servers.natsUrl,
       database: servers.database,
       stop,
     };

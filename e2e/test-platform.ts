@@ -1,19 +1,36 @@
 import { startPlatform, type Platform, type PlatformOptions } from './platform.js';
+import { startTestEnv } from './testenv/index.js';
 import { server } from './testenv/root-hooks.js';
 
 /**
- * The platform on the integration run's shared servers, in a database of its
- * own named after the suite (NATS can be swapped for a suite's own).
+ * The platform on the integration run's shared FerretDB and Redis, in a
+ * database of its own named after the suite, and on a NATS server of its own
+ * unless one is given: JetStream keeps streams, durable consumers and leases
+ * across suites, and one suite's backlog (thousands of room events still to
+ * project) must not hold up the next suite's read model.
  */
-export function startTestPlatform(
+export async function startTestPlatform(
   suite: string,
   options: Partial<Omit<PlatformOptions, 'database'>> = {},
 ): Promise<Platform> {
-  return startPlatform({
-    natsUrl: server('nats').url,
-    mongoUrl: server('mongo').url,
-    redisUrl: server('redis').url,
-    database: `e2e_${suite}_${Date.now().toString(36)}`,
-    ...options,
-  });
+  const ownNats = options.natsUrl ? undefined : await startTestEnv({ servers: ['nats'] });
+  try {
+    const platform = await startPlatform({
+      natsUrl: options.natsUrl ?? ownNats!.nats!.url,
+      mongoUrl: server('mongo').url,
+      redisUrl: server('redis').url,
+      database: `e2e_${suite}_${Date.now().toString(36)}`,
+      ...options,
+    });
+    return {
+      ...platform,
+      async stop() {
+        await platform.stop();
+        await ownNats?.stop();
+      },
+    };
+  } catch (err) {
+    await ownNats?.stop();
+    throw err;
+  }
 }

@@ -9,7 +9,6 @@ import { MetaChat, mention, type MetaChatError } from '../../services/sdk/index.
 import type { Platform } from '../platform.js';
 import { startTestPlatform } from '../test-platform.js';
 import { eventually } from '../testenv/eventually.js';
-import { startTestEnv, type TestEnv } from '../testenv/index.js';
 import { server } from '../testenv/root-hooks.js';
 
 /** Every message body on a subject of a stream, as text. */
@@ -29,7 +28,6 @@ async function streamBodies(nc: NatsConnection, stream: string, subject: string)
 
 describe('account export and deletion end to end (every service as a process)', function () {
   this.timeout(180_000);
-  let nats: TestEnv;
   let nc: NatsConnection;
   let mongo: MongoClient;
   let platform: Platform;
@@ -43,14 +41,11 @@ describe('account export and deletion end to end (every service as a process)', 
   const secret = 'Ann’s secret plan about the lighthouse';
 
   before(async () => {
-    // A NATS of its own: the mood layer would first score every earlier suite's messages.
-    nats = await startTestEnv({ servers: ['nats'] });
     platform = await startTestPlatform('account', {
-      natsUrl: nats.nats!.url,
       moodLayer: true,
       notifications: true,
     });
-    nc = await connect({ servers: nats.nats!.url });
+    nc = await connect({ servers: platform.natsUrl });
     mongo = await MongoClient.connect(server('mongo').url);
     [ann, bob] = [0, 1].map(
       () => new MetaChat({ baseUrl: platform.gateways[0]!.url, WebSocket: WebSocket as never }),
@@ -64,7 +59,6 @@ describe('account export and deletion end to end (every service as a process)', 
     await nc?.close();
     await mongo?.close();
     await platform?.stop();
-    await nats?.stop();
   });
 
   it('exports everything a user has, before deletion', async () => {

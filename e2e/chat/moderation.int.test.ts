@@ -7,7 +7,6 @@ import { MetaChat, MetaChatError } from '../../services/sdk/index.js';
 import type { Platform } from '../platform.js';
 import { startTestPlatform } from '../test-platform.js';
 import { eventually } from '../testenv/eventually.js';
-import { server } from '../testenv/root-hooks.js';
 
 interface Message {
   seq: number;
@@ -28,7 +27,7 @@ describe('room moderation end to end (blocked words; services as processes)', fu
 
   before(async () => {
     platform = await startTestPlatform('moderation', {});
-    nc = await connect({ servers: server('nats').url });
+    nc = await connect({ servers: platform.natsUrl });
     [ann, bob] = [0, 1].map(
       () => new MetaChat({ baseUrl: platform.gateways[0]!.url, WebSocket: WebSocket as never }),
     ) as [MetaChat, MetaChat];

@@ -276,7 +276,7 @@ describe('presence, typing, read receipts and muting end to end (services as pro
     const bobSignals = signalsOf(bobLive);
     await bobLive.subscribed;
     // Every member-of request the gateways send, seen by a listener outside the queue group.
-    const nc = await connect({ servers: server('nats').url });
+    const nc = await connect({ servers: platform.natsUrl });
     const users: string[][] = [];
     nc.subscribe(chatSubjects.memberOf, {
       callback: (_, msg) => void users.push(msg.json<{ users: string[] }>().users),

@@ -6,7 +6,6 @@ import { MetaChat } from '../../services/sdk/index.js';
 import type { Platform } from '../platform.js';
 import { startTestPlatform } from '../test-platform.js';
 import { eventually } from '../testenv/eventually.js';
-import { startTestEnv, type TestEnv } from '../testenv/index.js';
 
 interface Message {
   seq: number;
@@ -16,16 +15,14 @@ interface Message {
 
 describe('the rooms’ mood rule end to end (chat and mood services as processes)', function () {
   this.timeout(120_000);
-  let nats: TestEnv;
   let nc: NatsConnection;
   let platform: Platform;
   let ann: MetaChat;
   const rooms: Record<'ruled' | 'plain', string> = { ruled: '', plain: '' };
 
   before(async () => {
-    nats = await startTestEnv({ servers: ['nats'] }); // the mood service scores only this suite's messages
-    platform = await startTestPlatform('mood_rule', { natsUrl: nats.nats!.url, mood: true });
-    nc = await connect({ servers: nats.nats!.url });
+    platform = await startTestPlatform('mood_rule', { mood: true });
+    nc = await connect({ servers: platform.natsUrl });
     ann = new MetaChat({ baseUrl: platform.gateways[0]!.url });
     const annId = (await ann.register('mood-rule-ann@example.com', 'Ann', 'ann-password')).id;
     const actors = new ActorClient(nc, 8);
@@ -48,7 +45,6 @@ describe('the rooms’ mood rule end to end (chat and mood services as processes
   after(async () => {
     await nc?.close();
     await platform?.stop();
-    await nats?.stop();
   });
 
   const hostile = 'I hate this, it is awful, disgusting and terrible. You are the worst.';

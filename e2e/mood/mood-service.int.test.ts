@@ -8,7 +8,6 @@ import { moodStream, moodSubjects } from '../../services/mood/subjects.js';
 import { statusOf } from '../sdk-failure.js';
 import type { Platform } from '../platform.js';
 import { startTestPlatform } from '../test-platform.js';
-import { server } from '../testenv/root-hooks.js';
 
 describe('mood service end to end (a process with the committed model; real NATS, FerretDB, Redis)', function () {
   this.timeout(120_000);
@@ -20,7 +19,7 @@ describe('mood service end to end (a process with the committed model; real NATS
     platform = await startTestPlatform('mood', {
       mood: true,
     });
-    nc = await connect({ servers: server('nats').url });
+    nc = await connect({ servers: platform.natsUrl });
     ann = new MetaChat({ baseUrl: platform.gateways[0]!.url, WebSocket: WebSocket as never });
     await ann.register('mood-ann@example.com', 'Ann', 'ann-password');
   });

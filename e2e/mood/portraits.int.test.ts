@@ -7,7 +7,6 @@ import { statusOf } from '../sdk-failure.js';
 import type { Platform } from '../platform.js';
 import { startTestPlatform } from '../test-platform.js';
 import { eventually } from '../testenv/eventually.js';
-import { startTestEnv, type TestEnv } from '../testenv/index.js';
 
 interface Entry {
   id: string;
@@ -32,7 +31,6 @@ const sadNights = [
 describe('diary, portraits and matching end to end (services as processes; real NATS, FerretDB, Redis)', function () {
   this.timeout(180_000);
   let platform: Platform;
-  let nats: TestEnv;
   const users: Record<string, MetaChat> = {};
   const ids: Record<string, string> = {};
 
@@ -43,13 +41,7 @@ describe('diary, portraits and matching end to end (services as processes; real 
   const portrait = (who: string) => users[who]!.api<Portrait>('GET', '/me/portrait');
 
   before(async () => {
-    // A NATS of its own: the shared one holds every earlier suite's chat
-    // messages, which a mood layer started there would first work through.
-    nats = await startTestEnv({ servers: ['nats'] });
-    platform = await startTestPlatform('portraits', {
-      natsUrl: nats.nats!.url,
-      moodLayer: true,
-    });
+    platform = await startTestPlatform('portraits', { moodLayer: true });
     for (const name of ['ann', 'bob', 'cat', 'dan']) {
       users[name] = new MetaChat({ baseUrl: platform.gateways[0]!.url, WebSocket: WebSocket as never });
       ids[name] = (await users[name].register(`${name}-portrait@example.com`, name, `${name}-password`)).id;
@@ -57,7 +49,6 @@ describe('diary, portraits and matching end to end (services as processes; real 
   });
   after(async () => {
     await platform?.stop();
-    await nats?.stop();
   });
 
   it('keeps a diary: write, list by date and tag, search text literally, edit, delete', async () => {
