@@ -98,7 +98,11 @@ export class SharedEntries {
     ]);
     const seen = new Set(mine.map((m) => m.entry));
     const markers = new Map<string, string[]>();
-    for (const { entry, by } of marks) markers.set(entry, [...(markers.get(entry) ?? []), by]);
+    for (const { entry, by } of marks) {
+      const markedBy = markers.get(entry);
+      if (markedBy) markedBy.push(by);
+      else markers.set(entry, [by]);
+    }
     return live
       .filter((doc) => !seen.has(doc._id))
       .map((doc) => ({ entry: doc._id, title: doc.title, tags: doc.tags, by: markers.get(doc._id)! }));

@@ -56,6 +56,20 @@ export interface ClientOptions {
 const retryable = (status: number) => status === 0 || status === 502 || status === 503 || status === 504;
 const newClientId = () => `c${Date.now().toString(36)}${Math.random().toString(36).slice(2, 12)}`;
 
+/** A body in the server's error format (an HTTP answer or an error frame) as a MetaChatError. */
+function errorFromServer(
+  body: { error?: unknown; message?: unknown; details?: unknown },
+  status: number,
+  fallback: { error: string; message: string },
+): MetaChatError {
+  return new MetaChatError(
+    String(body.error ?? fallback.error),
+    status,
+    String(body.message ?? fallback.message),
+    body.details as Record<string, unknown> | undefined,
+  );
+}
+
 /** How a message mentions a user: clients show the name, the server notifies the user. */
 export const mention = (userId: string) => `<@${userId}>`;
 
@@ -90,14 +104,7 @@ export class MetaChat {
     }
     if (res.status === 204) return undefined as T;
     const payload = (await res.json().catch(() => ({}))) as Record<string, unknown>;
-    if (!res.ok) {
-      throw new MetaChatError(
-        String(payload.error ?? 'http_error'),
-        res.status,
-        String(payload.message ?? res.statusText),
-        payload.details as Record<string, unknown>,
-      );
-    }
+    if (!res.ok) throw errorFromServer(payload, res.status, { error: 'http_error', message: res.statusText });
     return payload as T;
   }
 
@@ -458,12 +465,7 @@ export class LiveEvents implements AsyncIterable<RoomEvent> {
       if (send && message.type === 'sent') send.settle({ seq: message.seq });
       if (send && message.type === 'error')
         send.settle(
-          new MetaChatError(
-            message.error ?? 'error',
-            message.code ?? 0,
-            message.message ?? 'the send failed',
-            message.details,
-          ),
+          errorFromServer(message, message.code ?? 0, { error: 'error', message: 'the send failed' }),
         );
       if (message.type === 'caught-up' && this.#behind.delete(message.room) && this.#behind.size === 0)
         this.#level();
