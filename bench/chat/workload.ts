@@ -1,0 +1,55 @@
+import { summarise, type RunStats } from '../stats.js';
+
+/** The chat benchmark's shape: N clients in M rooms, every message delivered to its room's members. */
+export const shape = { rooms: 10, membersPerRoom: 5, messagesPerClient: 40 };
+
+/** One system under the chat benchmark. */
+export interface Workload {
+  /** Starts one client per (room, member); resolves once the client listens and can send. */
+  connect(
+    room: number,
+    member: number,
+    onDeliver: (text: string) => void,
+  ): Promise<(text: string) => Promise<void>>;
+  close(): Promise<void>;
+}
+
+export type ChatRun = RunStats & { delivered: number };
+
+/** Each client sends its messages one after another; each delivery's latency is measured from its send. */
+export async function run(workload: Workload, pace?: { messagesPerSecond: number }): Promise<ChatRun> {
+  const { rooms, membersPerRoom, messagesPerClient } = shape;
+  const sentAt = new Map<string, number>();
+  const latencies: number[] = [];
+  const senders: ((text: string) => Promise<void>)[] = [];
+  for (let r = 0; r < rooms; r++) {
+    for (let m = 0; m < membersPerRoom; m++) {
+      senders.push(
+        await workload.connect(r, m, (text) => {
+          const t = sentAt.get(text);
+          if (t !== undefined) latencies.push(performance.now() - t);
+        }),
+      );
+    }
+  }
+  const clients = senders.length;
+  const interval = pace ? (1000 * clients) / pace.messagesPerSecond : 0;
+  const started = performance.now();
+  await Promise.all(
+    senders.map(async (send, c) => {
+      for (let n = 0; n < messagesPerClient; n++) {
+        const text = `c${c}-m${n}`;
+        const due = started + n * interval + (c * interval) / clients;
+        if (pace && performance.now() < due) await new Promise((r) => setTimeout(r, due - performance.now()));
+        sentAt.set(text, performance.now());
+        await send(text);
+      }
+    }),
+  );
+  const expected = clients * messagesPerClient * membersPerRoom;
+  const deadline = Date.now() + 30_000;
+  while (latencies.length < expected && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  const stats = summarise(latencies, (performance.now() - started) / 1000);
+  await workload.close();
+  return { ...stats, delivered: latencies.length };
+}
