@@ -203,6 +203,35 @@ describe('chat end to end (identity, chat and two gateways as processes; real NA
     ws.close();
   });
 
+  it('stops sending over a socket whose token expires while it is open (401), without re-signing in', async () => {
+    const exp = Math.floor(Date.now() / 1000) + 2;
+    const token = jwt.sign({ sub: annId, jti: `short-${exp}`, exp }, platform.jwtSecret, {
+      issuer: 'metachat',
+      audience: 'metachat-api',
+    });
+    const ws = new WebSocket(`${platform.gateways[1]!.url.replace('http', 'ws')}/ws?access_token=${token}`);
+    await new Promise((resolve) => ws.once('open', resolve));
+    const replies: Record<string, unknown>[] = [];
+    ws.on('message', (data) => replies.push(JSON.parse(String(data)) as Record<string, unknown>));
+    const send = (clientId: string) =>
+      ws.send(JSON.stringify({ type: 'send', room, text: `while ${clientId}`, clientId }));
+    send('valid-1');
+    await eventually('the first answer', async () => replies.some((r) => r.clientId === 'valid-1'));
+    expect(
+      replies.find((r) => r.clientId === 'valid-1'),
+      JSON.stringify(replies),
+    ).to.deep.include({ type: 'sent', room });
+    await new Promise((resolve) => setTimeout(resolve, exp * 1000 - Date.now() + 50));
+    send('expired-1');
+    await eventually('the refusal', async () => replies.some((r) => r.clientId === 'expired-1'));
+    expect(replies.find((r) => r.clientId === 'expired-1')).to.deep.include({
+      type: 'error',
+      error: 'token_expired',
+      code: 401,
+    });
+    ws.close();
+  });
+
   it('refuses non-members (403) and bad, expired or forged tokens (401)', async () => {
     expect(await failure(eve.history(room))).to.deep.equal({ error: 'forbidden', status: 403 });
     expect(await failure(eve.send(room, 'let me in'))).to.deep.equal({ error: 'forbidden', status: 403 });

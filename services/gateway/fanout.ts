@@ -1,4 +1,5 @@
 import type { WebSocket } from 'ws';
+import type { AccessClaims } from '../identity/tokens.js';
 import type { RoomCursor } from './room-cursor.js';
 
 /** One WebSocket connection of a signed-in user (one device). */
@@ -16,8 +17,8 @@ export interface LiveClient {
   alive: boolean;
   /** Users this user blocked: their messages reach this client without text. */
   blocked: Set<string>;
-  /** The access token the socket opened with: each send over the socket checks it again (expiry, revocation). */
-  token: string;
+  /** The claims of the access token the socket opened with: each send over the socket checks them again (expiry, revocation). */
+  claims: AccessClaims;
   /** Sends over this socket not yet answered. */
   sending: number;
 }

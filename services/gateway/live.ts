@@ -8,6 +8,7 @@ import { streams, subjects } from '../actors/topology.js';
 import { hideBlocked } from '../chat/blocking.js';
 import { visibleTo } from '../chat/moderation.js';
 import { chatSubjects, receiptSubject, roomIdPattern } from '../chat/endpoints.js';
+import type { AccessClaims } from '../identity/tokens.js';
 import type { AccessTokenVerifier } from '../identity/verifier.js';
 import { ApiError, validationFailed } from '../kit/api-error.js';
 import type { Logger } from '../kit/log.js';
@@ -161,11 +162,11 @@ export class LiveHub implements Fanout {
     });
     ws.on('error', () => undefined); // invalid frames close the socket with a reason; nothing to crash
     const token = new URL(req.url ?? '/', 'http://x').searchParams.get('access_token') ?? '';
-    let user: string;
+    let claims: AccessClaims;
     let blocked: Set<string>;
     try {
-      user = (await this.deps.verifier.authenticate(token)).sub;
-      blocked = await this.deps.blocks.blockedBy(user);
+      claims = await this.deps.verifier.authenticate(token);
+      blocked = await this.deps.blocks.blockedBy(claims.sub);
     } catch (err) {
       // 4401: sign in again; 1013: a service it needs did not answer, try again later.
       if (err instanceof ApiError && err.status !== 401) ws.close(1013, err.error);
@@ -174,7 +175,7 @@ export class LiveHub implements Fanout {
     }
     const accepted: Client = {
       ws,
-      user,
+      user: claims.sub,
       device: randomBytes(9).toString('base64url'),
       cursors: new Map(),
       confirmed: new Set(),
@@ -182,7 +183,7 @@ export class LiveHub implements Fanout {
       fetching: new Set(),
       alive: true,
       blocked,
-      token,
+      claims,
       sending: 0,
     };
     this.#clients.set(ws, accepted);
@@ -271,7 +272,7 @@ export class LiveHub implements Fanout {
     }
     client.sending++;
     try {
-      await this.deps.verifier.authenticate(client.token);
+      await this.deps.verifier.stillValid(client.claims);
       await this.deps.limiter.take('write', client.user);
       const { seq } = await this.deps.messages.send(client.user, room, body);
       send(client, { type: 'sent', room, clientId, seq });

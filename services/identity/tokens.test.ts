@@ -1,7 +1,13 @@
 import { expect } from 'chai';
 import jwt from 'jsonwebtoken';
 import { hashPassword, verifyPassword } from './passwords.js';
-import { issueAccessToken, newRefreshToken, refreshTokenId, verifyAccessToken } from './tokens.js';
+import {
+  hasExpired,
+  issueAccessToken,
+  newRefreshToken,
+  refreshTokenId,
+  verifyAccessToken,
+} from './tokens.js';
 import { parseCredentials, parseRegistration } from './input.js';
 import { ApiError } from '../kit/api-error.js';
 
@@ -30,6 +36,18 @@ describe('identity: tokens', () => {
       exp: expiresAt / 1000,
     });
     expect(verifyAccessToken(secret, token, now + 16 * 60_000)).to.equal('token_expired');
+  });
+
+  it('judges the expiry of verified claims as verification does (a live socket checks its claims on each send)', () => {
+    const { token } = issueAccessToken(secret, 'u_1', now, 60_000);
+    const claims = verifyAccessToken(secret, token, now);
+    if (typeof claims === 'string') throw new Error(`not verified: ${claims}`);
+    for (const at of [now, now + 59_999, now + 60_000, now + 61_000]) {
+      const verdict = verifyAccessToken(secret, token, at) === 'token_expired';
+      expect(hasExpired(claims, at), `at +${at - now} ms`).to.equal(verdict);
+    }
+    expect(hasExpired(claims, now + 59_999)).to.equal(false);
+    expect(hasExpired(claims, now + 60_000)).to.equal(true);
   });
 
   it('refuses forged, re-signed, alg=none and garbage tokens', () => {

@@ -59,6 +59,10 @@ export function verifyAccessToken(secret: string, token: string, now: number): A
   }
 }
 
+/** Whether verified claims have expired by `now` (ms), by the rule jsonwebtoken applies at verification. */
+export const hasExpired = (claims: AccessClaims, now: number): boolean =>
+  Math.floor(now / 1000) >= claims.exp;
+
 /** An opaque refresh token and the hash it is stored under (the token itself is never stored). */
 export function newRefreshToken(): { token: string; id: string } {
   const token = randomBytes(32).toString('base64url');
