@@ -188,4 +188,36 @@ describe('actor runtime (real NATS JetStream and FerretDB)', function () {
     const republished = await jsm.streams.getMessage(streams.events('outbox'), { seq: last!.seq - 1 });
     expect(republished?.json<{ id: string }>().id).to.equal('outbox/o1#2');
   });
+
+  it('never publishes an event of a turn after an earlier one of the same turn failed to publish', async () => {
+    const {
+      clients: [c1],
+    } = await twoReplicas('prefix');
+    const jsm = await jetstreamManager(clients[0]!.nc);
+    const { config } = await jsm.streams.info(streams.events('prefix'));
+    // JetStream refuses a message over the stream's size limit: the large event's publish fails.
+    await jsm.streams.update(streams.events('prefix'), { ...config, max_msg_size: 2048 });
+    const lastOnJetStream = async () =>
+      (
+        await jsm.streams
+          .getMessage(streams.events('prefix'), { last_by_subj: subjects.event('prefix', 'p1') })
+          .catch(() => null)
+      )?.json<{ version: number }>().version ?? 0;
+
+    // The first command's turn is running while the next two queue: they share the next turn.
+    const sends = [
+      c1.send('prefix', 'p1', { type: 'add', amount: 1 }),
+      c1.send('prefix', 'p1', { type: 'add', amount: 1, note: 'x'.repeat(4096) }),
+      c1.send('prefix', 'p1', { type: 'add', amount: 1 }),
+    ];
+    await Promise.allSettled(sends);
+    const stored = await store.readStream('prefix/p1');
+    expect(
+      stored.map((e) => e.version),
+      'the large event and the one after it were stored in one turn',
+    ).to.deep.equal([1, 2, 3]);
+    // Redeliveries keep failing on the large event; the small one after it must not overtake it.
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(await lastOnJetStream()).to.equal(1);
+  });
 });

@@ -347,19 +347,25 @@ export class PartitionWorker {
     return cell;
   }
 
+  /**
+   * Publishes events one after another, each once the one before is stored:
+   * JetStream then always holds a prefix of an actor's events, so the last
+   * version there says exactly what is missing after a failure. Published
+   * concurrently, a later event could be stored while an earlier one failed,
+   * and re-activation (which starts after the last version) would never
+   * publish the earlier one.
+   */
   async #publishEvents(events: StoredEvent[]): Promise<void> {
     const { js, type } = this.deps;
-    await Promise.all(
-      events.map((event) => {
-        const h = natsHeaders();
-        h.set('Metachat-Event-Type', event.type);
-        h.set('Metachat-Version', String(event.version));
-        return js.publish(subjects.event(type.name, event.actorId), encode(toPublished(event)), {
-          msgID: event._id,
-          headers: h,
-        });
-      }),
-    );
+    for (const event of events) {
+      const h = natsHeaders();
+      h.set('Metachat-Event-Type', event.type);
+      h.set('Metachat-Version', String(event.version));
+      await js.publish(subjects.event(type.name, event.actorId), encode(toPublished(event)), {
+        msgID: event._id,
+        headers: h,
+      });
+    }
   }
 
   #snapshot(cell: ActorCell): void {

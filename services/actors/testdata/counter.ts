@@ -7,8 +7,10 @@ export interface CounterState {
   adds: number;
   closed: boolean;
 }
-export type CounterCommand = { type: 'add'; amount: number } | { type: 'close' } | { type: 'explode' };
-export type CounterEvent = { type: 'Added'; amount: number } | { type: 'Closed' };
+/** `note`: an optional text carried into the event (tests use it to make an event large). */
+export type CounterCommand =
+  { type: 'add'; amount: number; note?: string } | { type: 'close' } | { type: 'explode' };
+export type CounterEvent = { type: 'Added'; amount: number; note?: string } | { type: 'Closed' };
 
 function parseCommand(raw: unknown): CounterCommand | Rejection {
   const c = raw as Partial<Record<string, unknown>> | null;
@@ -17,7 +19,9 @@ function parseCommand(raw: unknown): CounterCommand | Rejection {
     if (!Number.isInteger(c.amount) || (c.amount as number) < 1 || (c.amount as number) > 1000) {
       return reject('invalid_command', 'amount must be a whole number from 1 to 1000');
     }
-    return { type: 'add', amount: c.amount as number };
+    if (c.note !== undefined && (typeof c.note !== 'string' || c.note.length > 100_000))
+      return reject('invalid_command', 'note must be a text of at most 100,000 characters');
+    return { type: 'add', amount: c.amount as number, ...(c.note !== undefined ? { note: c.note } : {}) };
   }
   if (c.type === 'close' || c.type === 'explode') return { type: c.type };
   return reject('invalid_command', 'type must be add, close or explode');
@@ -25,7 +29,8 @@ function parseCommand(raw: unknown): CounterCommand | Rejection {
 
 function parseEvent(raw: unknown): CounterEvent | Rejection {
   const e = raw as Partial<Record<string, unknown>> | null;
-  if (e?.type === 'Added' && typeof e.amount === 'number') return { type: 'Added', amount: e.amount };
+  if (e?.type === 'Added' && typeof e.amount === 'number')
+    return { type: 'Added', amount: e.amount, ...(typeof e.note === 'string' ? { note: e.note } : {}) };
   if (e?.type === 'Closed') return { type: 'Closed' };
   return reject('invalid_event', 'not a counter event');
 }
@@ -41,7 +46,9 @@ export function counterType(
     decide(state, command) {
       if (command.type === 'explode') throw new Error('the explode command always throws');
       if (state.closed) return reject('closed', 'the counter is closed');
-      return command.type === 'add' ? [{ type: 'Added', amount: command.amount }] : [{ type: 'Closed' }];
+      if (command.type === 'close') return [{ type: 'Closed' }];
+      const { amount, note } = command;
+      return [{ type: 'Added', amount, ...(note !== undefined ? { note } : {}) }];
     },
     evolve(state, event) {
       return event.type === 'Added'
