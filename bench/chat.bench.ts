@@ -34,16 +34,20 @@ try {
     const ours = await run(await metachatWorkload(urls));
     const paced = await run(await metachatWorkload(urls), { messagesPerSecond: 1000 });
     const row = (name: string, s: ChatRun) =>
-      `| ${name.padEnd(48)} | ${String(s.delivered).padStart(9)} | ${s.perSecond.toFixed(0).padStart(12)} | ${s.p50Ms.toFixed(1).padStart(6)} | ${s.p99Ms.toFixed(1).padStart(7)} | ${(s.perSecond / peer.perSecond).toFixed(2).padStart(10)}× |`;
-    console.log(`| ${'system'.padEnd(48)} | delivered | deliveries/s | p50 ms | p99 ms  | vs Socket.IO |`);
-    console.log(`| ${'-'.repeat(48)} | --------- | ------------ | ------ | ------- | ------------ |`);
+      `| ${name.padEnd(48)} | ${String(s.delivered).padStart(9)} | ${s.perSecond.toFixed(0).padStart(12)} | ${s.p50Ms.toFixed(1).padStart(6)} | ${s.p99Ms.toFixed(1).padStart(7)} | ${(s.perSecond / peer.perSecond).toFixed(2).padStart(11)}× | ${s.cpuMsPerMessage.toFixed(2).padStart(11)} |`;
+    console.log(
+      `| ${'system'.padEnd(48)} | delivered | deliveries/s | p50 ms | p99 ms  | vs Socket.IO | CPU ms/msg  |`,
+    );
+    console.log(
+      `| ${'-'.repeat(48)} | --------- | ------------ | ------ | ------- | ------------ | ----------- |`,
+    );
     console.log(row('Socket.IO + Redis adapter (no persistence)', peer));
     console.log(row('durable floor (store + JetStream, nothing else)', floor));
     console.log(row('durable floor, paced at 1,000 sends/s', floorPaced));
     console.log(row('MetaChat (durable, ordered), unpaced', ours));
     console.log(row('MetaChat, paced at 1,000 sends/s', paced));
     console.log(
-      `MetaChat / Socket.IO throughput: ${(ours.perSecond / peer.perSecond).toFixed(2)}×; MetaChat / durable floor: ${(ours.perSecond / floor.perSecond).toFixed(2)}×`,
+      `MetaChat / Socket.IO throughput: ${(ours.perSecond / peer.perSecond).toFixed(2)}×; MetaChat / durable floor: ${(ours.perSecond / floor.perSecond).toFixed(2)}×; CPU per message, MetaChat / durable floor: ${(ours.cpuMsPerMessage / floor.cpuMsPerMessage).toFixed(1)}×`,
     );
   } finally {
     await platform.stop();

@@ -1,3 +1,4 @@
+import { machineBusyMs } from '../machine-cpu.js';
 import { summarise, type RunStats } from '../stats.js';
 
 /** The chat benchmark's shape: N clients in M rooms, every message delivered to its room's members. */
@@ -14,7 +15,11 @@ export interface Workload {
   close(): Promise<void>;
 }
 
-export type ChatRun = RunStats & { delivered: number };
+export type ChatRun = RunStats & {
+  delivered: number;
+  /** CPU the whole machine spent per message sent, from the first send to the last delivery. */
+  cpuMsPerMessage: number;
+};
 
 /** Each client sends its messages one after another; each delivery's latency is measured from its send. */
 export async function run(workload: Workload, pace?: { messagesPerSecond: number }): Promise<ChatRun> {
@@ -35,6 +40,7 @@ export async function run(workload: Workload, pace?: { messagesPerSecond: number
   const clients = senders.length;
   const interval = pace ? (1000 * clients) / pace.messagesPerSecond : 0;
   const started = performance.now();
+  const busyAtStart = machineBusyMs();
   await Promise.all(
     senders.map(async (send, c) => {
       for (let n = 0; n < messagesPerClient; n++) {
@@ -50,6 +56,7 @@ export async function run(workload: Workload, pace?: { messagesPerSecond: number
   const deadline = Date.now() + 30_000;
   while (latencies.length < expected && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
   const stats = summarise(latencies, (performance.now() - started) / 1000);
+  const cpuMsPerMessage = (machineBusyMs() - busyAtStart) / (clients * messagesPerClient);
   await workload.close();
-  return { ...stats, delivered: latencies.length };
+  return { ...stats, delivered: latencies.length, cpuMsPerMessage };
 }

@@ -1,0 +1,17 @@
+import { readFileSync } from 'node:fs';
+
+/** USER_HZ, the unit of /proc/stat: 100 on every Linux Node runs on. */
+const ticksPerSecond = 100;
+
+/**
+ * Milliseconds of CPU the whole machine has spent busy since boot (every
+ * process: servers, services and the load generator), from /proc/stat.
+ * Its difference over a run, divided by the messages the run carried, is the
+ * run's CPU per message: steadier from run to run than throughput on a
+ * machine whose speed varies. Linux only.
+ */
+export function machineBusyMs(): number {
+  const total = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!;
+  const [user, nice, system, , , irq, softirq] = total.trim().split(/\s+/).slice(1).map(Number) as number[];
+  return ((user! + nice! + system! + irq! + softirq!) * 1000) / ticksPerSecond;
+}
