@@ -37,6 +37,28 @@ async function startServer(natsUrl: string, mongoUrl: string, database: string):
   const versions = new Map<string, number>();
   let serial = 0;
 
+  /** Appends the message as the next event of its sender's stream, then publishes it. */
+  async function relay(client: string, frame: { room: string; text: string; id: number }): Promise<void> {
+    const version = (versions.get(client) ?? 0) + 1;
+    versions.set(client, version);
+    const stream = `floor/${client}`;
+    const event: StoredEvent = {
+      _id: eventId(stream, version),
+      stream,
+      actorType: 'floor',
+      actorId: client,
+      version,
+      partition: 0,
+      type: 'MessageSent',
+      data: { type: 'MessageSent', room: frame.room, text: frame.text },
+      commandId: `${client}-${frame.id}`,
+      at: Date.now(),
+    };
+    await appends.append([event]);
+    const payload = JSON.stringify({ type: 'event', room: frame.room, text: frame.text });
+    await js.publish(subject(frame.room), payload, { msgID: event._id });
+  }
+
   const http = createServer();
   const wss = new WebSocketServer({ server: http });
   wss.on('connection', (ws) => {
@@ -49,27 +71,10 @@ async function startServer(natsUrl: string, mongoUrl: string, database: string):
         ws.send(JSON.stringify({ type: 'joined' }));
         return;
       }
-      void (async () => {
-        const version = (versions.get(client) ?? 0) + 1;
-        versions.set(client, version);
-        const stream = `floor/${client}`;
-        const event: StoredEvent = {
-          _id: eventId(stream, version),
-          stream,
-          actorType: 'floor',
-          actorId: client,
-          version,
-          partition: 0,
-          type: 'MessageSent',
-          data: { type: 'MessageSent', room: frame.room, text: frame.text },
-          commandId: `${client}-${frame.id}`,
-          at: Date.now(),
-        };
-        await appends.append([event]);
-        const payload = JSON.stringify({ type: 'event', room: frame.room, text: frame.text });
-        await js.publish(subject(frame.room), payload, { msgID: event._id });
-        ws.send(JSON.stringify({ type: 'ack', id: frame.id }));
-      })();
+      void relay(client, frame).then(
+        () => ws.send(JSON.stringify({ type: 'ack', id: frame.id })),
+        (err: unknown) => ws.send(JSON.stringify({ type: 'failed', id: frame.id, reason: String(err) })),
+      );
     });
   });
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
@@ -117,12 +122,18 @@ export async function durableFloorWorkload(natsUrl: string, mongoUrl: string): P
       const ws = new WebSocket(`ws://127.0.0.1:${servers[(r + m) % 2]!.port}`);
       sockets.push(ws);
       await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
-      const acks = new Map<number, () => void>();
+      const acks = new Map<number, (failure?: string) => void>();
       let joined!: () => void;
       ws.on('message', (data) => {
-        const frame = JSON.parse(data.toString()) as { type: string; text: string; id: number };
+        const frame = JSON.parse(data.toString()) as {
+          type: string;
+          text: string;
+          id: number;
+          reason?: string;
+        };
         if (frame.type === 'event') onDeliver(frame.text);
         else if (frame.type === 'ack') acks.get(frame.id)?.();
+        else if (frame.type === 'failed') acks.get(frame.id)?.(frame.reason ?? 'failed');
         else if (frame.type === 'joined') joined();
       });
       const room = `room${r}`;
@@ -132,11 +143,12 @@ export async function durableFloorWorkload(natsUrl: string, mongoUrl: string): P
       });
       let id = 0;
       return (text) =>
-        new Promise<void>((resolve) => {
+        new Promise<void>((resolve, reject) => {
           const mine = ++id;
-          acks.set(mine, () => {
+          acks.set(mine, (failure) => {
             acks.delete(mine);
-            resolve();
+            if (failure) reject(new Error(`durable floor: ${failure}`));
+            else resolve();
           });
           ws.send(JSON.stringify({ type: 'send', room, text, id: mine }));
         });
