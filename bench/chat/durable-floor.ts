@@ -34,13 +34,14 @@ async function startServer(natsUrl: string, mongoUrl: string, database: string):
   await store.ensureIndexes();
   const appends = new GroupCommit(store);
   const rooms = new Map<string, Set<WebSocket>>();
-  const versions = new Map<string, number>();
   let serial = 0;
 
-  /** Appends the message as the next event of its sender's stream, then publishes it. */
-  async function relay(client: string, frame: { room: string; text: string; id: number }): Promise<void> {
-    const version = (versions.get(client) ?? 0) + 1;
-    versions.set(client, version);
+  /** Appends the message as event `version` of its sender's stream, then publishes it. */
+  async function relay(
+    client: string,
+    version: number,
+    frame: { room: string; text: string; id: number },
+  ): Promise<void> {
     const stream = `floor/${client}`;
     const event: StoredEvent = {
       _id: eventId(stream, version),
@@ -63,6 +64,7 @@ async function startServer(natsUrl: string, mongoUrl: string, database: string):
   const wss = new WebSocketServer({ server: http });
   wss.on('connection', (ws) => {
     const client = `c${++serial}-${Math.random().toString(36).slice(2, 8)}`;
+    let sent = 0;
     ws.on('message', (data) => {
       const frame = JSON.parse(data.toString()) as { type: string; room: string; text: string; id: number };
       if (frame.type === 'join') {
@@ -71,7 +73,7 @@ async function startServer(natsUrl: string, mongoUrl: string, database: string):
         ws.send(JSON.stringify({ type: 'joined' }));
         return;
       }
-      void relay(client, frame).then(
+      void relay(client, ++sent, frame).then(
         () => ws.send(JSON.stringify({ type: 'ack', id: frame.id })),
         (err: unknown) => ws.send(JSON.stringify({ type: 'failed', id: frame.id, reason: String(err) })),
       );

@@ -3,6 +3,7 @@ import jwt from 'jsonwebtoken';
 import { request } from 'node:http';
 import { WebSocket } from 'ws';
 import { MetaChat, type RoomEvent } from '../../services/sdk/index.js';
+import { rawSocket, socketUrl } from '../raw-socket.js';
 import { failure } from '../sdk-failure.js';
 import type { Platform } from '../platform.js';
 import { startTestPlatform } from '../test-platform.js';
@@ -172,12 +173,7 @@ describe('chat end to end (identity, chat and two gateways as processes; real NA
   it('answers bad sends over the socket with an error naming the client id, and keeps the socket', async () => {
     const mallory = new MetaChat({ baseUrl: platform.gateways[0]!.url });
     await mallory.register('mallory@example.com', 'Mallory', 'mallory-password');
-    const ws = new WebSocket(
-      `${platform.gateways[0]!.url.replace('http', 'ws')}/ws?access_token=${mallory.tokens!.accessToken}`,
-    );
-    await new Promise((resolve) => ws.once('open', resolve));
-    const replies: Record<string, unknown>[] = [];
-    ws.on('message', (data) => replies.push(JSON.parse(String(data)) as Record<string, unknown>));
+    const { ws, replies } = await rawSocket(platform.gateways[0]!.url, mallory.tokens!.accessToken);
     const send = (frame: Record<string, unknown>) => ws.send(JSON.stringify({ type: 'send', ...frame }));
     send({ room, text: 'let me in', clientId: 'm1' });
     send({ room, text: { $gt: '' }, clientId: 'm2' });
@@ -209,10 +205,7 @@ describe('chat end to end (identity, chat and two gateways as processes; real NA
       issuer: 'metachat',
       audience: 'metachat-api',
     });
-    const ws = new WebSocket(`${platform.gateways[1]!.url.replace('http', 'ws')}/ws?access_token=${token}`);
-    await new Promise((resolve) => ws.once('open', resolve));
-    const replies: Record<string, unknown>[] = [];
-    ws.on('message', (data) => replies.push(JSON.parse(String(data)) as Record<string, unknown>));
+    const { ws, replies } = await rawSocket(platform.gateways[1]!.url, token);
     const send = (clientId: string) =>
       ws.send(JSON.stringify({ type: 'send', room, text: `while ${clientId}`, clientId }));
     send('valid-1');
@@ -308,11 +301,7 @@ describe('chat end to end (identity, chat and two gateways as processes; real NA
   });
 
   it('closes a WebSocket that sends a huge frame, answers a garbage frame with an error and keeps the socket', async () => {
-    const wsUrl = `${platform.gateways[1]!.url.replace('http', 'ws')}/ws?access_token=${bob.tokens!.accessToken}`;
-    const ws = new WebSocket(wsUrl);
-    await new Promise((resolve) => ws.once('open', resolve));
-    const replies: Record<string, unknown>[] = [];
-    ws.on('message', (data) => replies.push(JSON.parse(String(data)) as Record<string, unknown>));
+    const { ws, replies } = await rawSocket(platform.gateways[1]!.url, bob.tokens!.accessToken);
     ws.send('not json');
     ws.send(JSON.stringify({ type: 'ping' }));
     await eventually('the error and the pong', async () => replies.length >= 2);
@@ -321,9 +310,7 @@ describe('chat end to end (identity, chat and two gateways as processes; real NA
     ws.send('x'.repeat(200_000));
     expect(await closed).to.equal(1009);
 
-    const refused = new WebSocket(
-      `${platform.gateways[1]!.url.replace('http', 'ws')}/ws?access_token=forged`,
-    );
+    const refused = new WebSocket(socketUrl(platform.gateways[1]!.url, 'forged'));
     const [code, reason] = await new Promise<[number, string]>((resolve) =>
       refused.once('close', (c, r) => resolve([c, String(r)])),
     );

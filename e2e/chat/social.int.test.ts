@@ -5,6 +5,7 @@ import { WebSocket } from 'ws';
 import type { MetaChatError } from '../../services/sdk/index.js';
 import { MetaChat, type LiveEvents, type LiveSignal } from '../../services/sdk/index.js';
 import type { Platform } from '../platform.js';
+import { rawSocket } from '../raw-socket.js';
 import { connect } from '@nats-io/transport-node';
 import { Redis } from 'ioredis';
 import { chatSubjects } from '../../services/chat/endpoints.js';
@@ -251,12 +252,7 @@ describe('presence, typing, read receipts and muting end to end (services as pro
   });
 
   it('answers malformed live frames with an error and keeps the connection', async () => {
-    const ws = new WebSocket(
-      `${platform.gateways[1]!.url.replace('http', 'ws')}/ws?access_token=${ann.tokens!.accessToken}`,
-    );
-    const frames: { type: string; error?: string }[] = [];
-    ws.on('message', (data) => frames.push(JSON.parse(String(data)) as { type: string }));
-    await new Promise((resolve) => ws.once('open', resolve));
+    const { ws, replies: frames } = await rawSocket(platform.gateways[1]!.url, ann.tokens!.accessToken);
     for (const frame of [
       { type: 'heartbeat', state: 'sleeping' },
       { type: 'heartbeat', state: { $gt: '' } },
