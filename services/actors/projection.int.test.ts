@@ -137,31 +137,6 @@ describe('projections (real NATS JetStream and FerretDB)', function () {
       }
     });
 
-    it('keeps projecting after its timer finds nothing left to write', async () => {
-      name = 'proj-behind-idle-timer';
-      const { model: _model, ...handlers } = behind(1000);
-      // Two events make a full batch, written at once: the timer the first one set then fires on nothing.
-      const projection = await startProjection({
-        nc: conn.nc,
-        name,
-        actorType: 'proj',
-        log,
-        batchSize: 2,
-        ...handlers,
-      });
-      try {
-        await eventually('the earlier events written', async () => (await ackPending()) === 0);
-        await conn.client.send('proj', 'b3', { type: 'add', amount: 1 });
-        await conn.client.send('proj', 'b3', { type: 'add', amount: 2 });
-        await eventually('the full batch written', async () => (await versionOf('b3')) === 2);
-        await new Promise((r) => setTimeout(r, 1100)); // the first event's timer has fired
-        await conn.client.send('proj', 'b3', { type: 'add', amount: 3 });
-        await eventually('a later event still projected', async () => (await versionOf('b3')) === 3);
-      } finally {
-        await projection.stop();
-      }
-    });
-
     it('writes what is pending when it stops, and acks it', async () => {
       name = 'proj-behind-stop';
       const { model, ...handlers } = behind(60_000);

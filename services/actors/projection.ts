@@ -184,36 +184,29 @@ export async function consumeDurably<T>(options: DurableConsumerOptions<T>): Pro
       if (pending.length > 0) await apply(pending.splice(0, batchSize));
       if (writeBehindDue()) await completeWriteBehind();
     }
+    flushing = undefined;
+    if (writeBehind && held.length > 0 && !timer) {
+      const wait = Math.max(0, lastWriteBehind + writeBehind.everyMs - Date.now());
+      timer = setTimeout(() => {
+        timer = undefined;
+        kick();
+      }, wait);
+    }
   };
-  /** Starts draining unless a drain runs; one that ends with work left (or held events) goes on, or sets the timer. */
-  const kick = (): void => {
-    if (flushing) return;
-    flushing = drain().finally(() => {
-      flushing = undefined;
-      if (pending.length > 0 || writeBehindDue()) kick();
-      else scheduleWriteBehind();
-    });
-  };
-  const scheduleWriteBehind = () => {
-    if (!writeBehind || held.length === 0 || timer) return;
-    const wait = Math.max(0, lastWriteBehind + writeBehind.everyMs - Date.now());
-    timer = setTimeout(() => {
-      timer = undefined;
-      kick();
-    }, wait);
-  };
+  const kick = () => void (flushing ??= drain());
   const loop = (async () => {
     for await (const msg of messages) {
       pending.push(msg);
       kick();
     }
+    await flushing;
   })();
   return {
     async stop() {
       await messages.close();
       await loop;
-      while (flushing) await flushing;
       clearTimeout(timer);
+      await flushing; // a write-behind the timer started
       if (held.length > 0) await completeWriteBehind();
     },
   };
