@@ -24,24 +24,11 @@ export interface ProjectionOptions {
    */
   handle?(event: PublishedEvent, position: number): Promise<void>;
   handleBatch?(events: ProjectedEvent[]): Promise<void>;
-  writeBehind?: WriteBehind;
   log: Logger;
   /** Most events per batch. */
   batchSize?: number;
   /** Tries of a failing batch (with backoff) before its events are tried alone and the failing ones parked. */
   maxAttempts?: number;
-}
-
-/**
- * A read model that leaves part of what its batches change pending, to write
- * it coalesced (one write per document for many events), gives `flush`: it is
- * called at most every `everyMs` (or once a batch's worth of events waits), and
- * events are acknowledged only after the flush that follows them, so a crash
- * replays them. The pending writes must be idempotent and order-free (`$max`).
- */
-export interface WriteBehind {
-  everyMs: number;
-  flush(): Promise<void>;
 }
 
 export interface Projection {
@@ -85,7 +72,6 @@ export interface DurableConsumerOptions<T> {
   /** Where messages that keep failing are published (then terminated). */
   parkedSubject: string;
   handleBatch(items: { event: T; position: number }[]): Promise<void>;
-  writeBehind?: WriteBehind;
   log: Logger;
   batchSize?: number;
   maxAttempts?: number;
@@ -93,7 +79,7 @@ export interface DurableConsumerOptions<T> {
 
 /** The batching, retrying, parking durable consumer under every projection (see startProjection). */
 export async function consumeDurably<T>(options: DurableConsumerOptions<T>): Promise<Projection> {
-  const { nc, name, log, handleBatch, writeBehind } = options;
+  const { nc, name, log, handleBatch } = options;
   const batchSize = options.batchSize ?? 500;
   const maxAttempts = options.maxAttempts ?? 5;
   const jsm = await jetstreamManager(nc);
@@ -122,14 +108,11 @@ export async function consumeDurably<T>(options: DurableConsumerOptions<T>): Pro
     await js.publish(options.parkedSubject, msg.data).catch(() => undefined);
     msg.term('projection failed');
   };
-  // Applied events wait here for the write-behind flush before they are acked.
-  const held: JsMsg[] = [];
-  const settle = (msg: JsMsg) => (writeBehind ? held.push(msg) : msg.ack());
   const apply = async (batch: JsMsg[]) => {
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {
       try {
         await handleBatch(asEvents(batch));
-        for (const msg of batch) settle(msg);
+        for (const msg of batch) msg.ack();
         return;
       } catch (err) {
         log.warn('projection failed to apply events; retrying', {
@@ -138,66 +121,30 @@ export async function consumeDurably<T>(options: DurableConsumerOptions<T>): Pro
           attempt,
           error: err,
         });
-        if (attempt < maxAttempts) await backoff(attempt);
+        if (attempt < maxAttempts)
+          await new Promise((r) => setTimeout(r, Math.min(5000, 100 * 2 ** attempt)));
       }
     }
     for (const msg of batch) {
       try {
         await handleBatch(asEvents([msg]));
-        settle(msg);
+        msg.ack();
       } catch (err) {
         await park(msg, err);
       }
     }
   };
 
-  let lastWriteBehind = Date.now();
-  const writeBehindDue = () =>
-    writeBehind !== undefined &&
-    held.length > 0 &&
-    (held.length >= batchSize || Date.now() - lastWriteBehind >= writeBehind.everyMs);
-  /** Flushes the pending writes, then acks the events they came from; unacked after repeated failures (redelivered later). */
-  const completeWriteBehind = async () => {
-    const covered = held.splice(0);
-    lastWriteBehind = Date.now();
-    for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-      try {
-        await writeBehind!.flush();
-        for (const msg of covered) msg.ack();
-        return;
-      } catch (err) {
-        log.warn('projection failed to write behind; retrying', { projection: name, attempt, error: err });
-        if (attempt < maxAttempts) await backoff(attempt);
-      }
-    }
-    log.error('projection gave up writing behind; its events come again after the ack wait', {
-      projection: name,
-      events: covered.length,
-    });
-  };
-
   const pending: JsMsg[] = [];
   let flushing: Promise<void> | undefined;
-  let timer: NodeJS.Timeout | undefined;
-  const drain = async () => {
-    while (pending.length > 0 || writeBehindDue()) {
-      if (pending.length > 0) await apply(pending.splice(0, batchSize));
-      if (writeBehindDue()) await completeWriteBehind();
-    }
+  const flush = async () => {
+    while (pending.length > 0) await apply(pending.splice(0, batchSize));
     flushing = undefined;
-    if (writeBehind && held.length > 0 && !timer) {
-      const wait = Math.max(0, lastWriteBehind + writeBehind.everyMs - Date.now());
-      timer = setTimeout(() => {
-        timer = undefined;
-        kick();
-      }, wait);
-    }
   };
-  const kick = () => void (flushing ??= drain());
   const loop = (async () => {
     for await (const msg of messages) {
       pending.push(msg);
-      kick();
+      flushing ??= flush();
     }
     await flushing;
   })();
@@ -205,14 +152,9 @@ export async function consumeDurably<T>(options: DurableConsumerOptions<T>): Pro
     async stop() {
       await messages.close();
       await loop;
-      clearTimeout(timer);
-      await flushing; // a write-behind the timer started
-      if (held.length > 0) await completeWriteBehind();
     },
   };
 }
-
-const backoff = (attempt: number) => new Promise((r) => setTimeout(r, Math.min(5000, 100 * 2 ** attempt)));
 
 /**
  * Writes a read-model document unless it already reflects `version` or a

@@ -8,16 +8,12 @@ import {
 import { bulkWriteInChunks } from '../actors/bulk.js';
 import { wordsFilter } from '../kit/text-search.js';
 import type { PublishedEvent } from '../actors/envelope.js';
-import type { WriteBehind } from '../actors/projection.js';
 import type { Moderation } from './moderation.js';
 import type { RoomEvent, RoomKind, Role } from './room-model.js';
 
 // The chat read model: what clients page through and list, kept up to date
 // from room events by a projection. Every write is idempotent, so a replayed
-// event changes nothing. Messages and memberships are written as their events
-// arrive; rooms' activity and authors' own read watermarks, which every
-// message moves, are written behind: coalesced, one write per room and author
-// per interval (`activityEveryMs`), the events acked only once written.
+// event changes nothing.
 
 /** Whom a deleted account's messages are shown as written by. */
 export const deletedAuthor = 'deleted';
@@ -67,12 +63,6 @@ export interface Receipt {
   seq: number;
 }
 
-/** How often rooms' activity and authors' watermarks are written, at most: how far unread counts and room order may lag. */
-export const defaultActivityEveryMs = 500;
-
-/** Pending `$max` writes: per document, the highest value of each field. */
-type Maxima = Map<string, Record<string, number>>;
-
 /** A message as the API returns it: reactions grouped by emoji. */
 export type Message = Omit<MessageDoc, '_id' | 'reactions'> & { reactions: Record<string, string[]> };
 
@@ -80,20 +70,11 @@ export class ChatReadModel {
   readonly messages: Collection<MessageDoc>;
   readonly rooms: Collection<RoomDoc>;
   readonly memberships: Collection<MembershipDoc>;
-  readonly writeBehind: WriteBehind;
-  /** Room activity (`lastSeq`, `lastActivityAt`, `messageCount`) not yet written. */
-  readonly #activity: Maxima = new Map();
-  /** Authors' watermarks (writing is reading) not yet written, by membership id. */
-  readonly #authorsRead: Maxima = new Map();
 
-  constructor(db: Db, options: { activityEveryMs?: number } = {}) {
+  constructor(db: Db) {
     this.messages = db.collection('chat_messages');
     this.rooms = db.collection('chat_rooms');
     this.memberships = db.collection('chat_memberships');
-    this.writeBehind = {
-      everyMs: options.activityEveryMs ?? defaultActivityEveryMs,
-      flush: () => this.#writeActivity(),
-    };
   }
 
   async ensureIndexes(): Promise<void> {
@@ -105,9 +86,8 @@ export class ChatReadModel {
   /**
    * Applies room events in stream order with a few bulk writes (a projection
    * handler): new messages in one insert, then message changes, memberships
-   * and rooms each in one ordered bulk write; room activity and authors'
-   * watermarks are left for `writeBehind`. Idempotent: replayed inserts
-   * collide and are ignored; updates set what they set before.
+   * and room activity each in one ordered bulk write. Idempotent: replayed
+   * inserts collide and are ignored; updates set what they set before.
    */
   async applyBatch(published: PublishedEvent[]): Promise<void> {
     // A closed room's history goes at its RoomClosed, between what came before and after it.
@@ -132,23 +112,20 @@ export class ChatReadModel {
     const messageChanges: AnyBulkWriteOperation<MessageDoc>[] = [];
     const membershipChanges: AnyBulkWriteOperation<MembershipDoc>[] = [];
     const roomChanges: AnyBulkWriteOperation<RoomDoc>[] = [];
-    const activity: Maxima = new Map();
-    const authorsRead: Maxima = new Map();
+    const activity = new Map<string, { lastSeq: number; lastActivityAt: number }>();
+    const counts = new Map<string, number>();
+    const authorsRead = new Map<string, { readSeq: number; readN: number }>();
 
     for (const { actorId: room, version: seq, data } of published) {
       const event = data as unknown as RoomEvent;
       const message = (target: number) => ({ _id: `${room}#${target}` });
-      raise(activity, room, { lastSeq: seq, lastActivityAt: event.at });
+      activity.set(room, { lastSeq: seq, lastActivityAt: event.at });
       switch (event.type) {
         case 'RoomCreated':
-          // Complete from the start: the activity written behind only raises it.
           roomChanges.push({
             updateOne: {
               filter: { _id: room },
-              update: {
-                $set: { kind: event.kind, name: event.name },
-                $max: { lastSeq: seq, lastActivityAt: event.at, messageCount: 0 },
-              },
+              update: { $set: { kind: event.kind, name: event.name } },
               upsert: true,
             },
           });
@@ -182,9 +159,9 @@ export class ChatReadModel {
           break;
         case 'MessageSent':
           if (event.n !== undefined) {
-            raise(activity, room, { messageCount: event.n });
+            counts.set(room, event.n);
             // Writing is reading: the author has read the room up to their own message.
-            raise(authorsRead, `${event.author}#${room}`, { readSeq: seq, readN: event.n });
+            authorsRead.set(`${event.author}#${room}`, { readSeq: seq, readN: event.n });
           }
           inserts.push({
             _id: `${room}#${seq}`,
@@ -242,34 +219,18 @@ export class ChatReadModel {
           break;
       }
     }
+    for (const [room, latest] of activity) {
+      const messageCount = counts.get(room);
+      const update = { $max: messageCount === undefined ? latest : { ...latest, messageCount } };
+      roomChanges.push({ updateOne: { filter: { _id: room }, update } });
+    }
+    // Once per author and room per batch, after the joins above (a new member's first message).
+    for (const [_id, watermark] of authorsRead)
+      membershipChanges.push({ updateOne: { filter: { _id }, update: { $max: watermark } } });
     if (inserts.length > 0) await ignoreDuplicates(this.messages.insertMany(inserts, { ordered: false }));
     await bulkWriteInChunks(this.messages, messageChanges);
     await bulkWriteInChunks(this.memberships, membershipChanges);
     await bulkWriteInChunks(this.rooms, roomChanges);
-    // Pending only once the events' own writes are in (a parked event leaves no activity).
-    mergeInto(this.#activity, activity);
-    mergeInto(this.#authorsRead, authorsRead);
-  }
-
-  /**
-   * Writes the pending activity: authors' watermarks first, so a room's new
-   * count never shows before its authors have read their own messages. A
-   * `$max` on a membership or room that is gone (left, closed) matches nothing.
-   */
-  async #writeActivity(): Promise<void> {
-    const authorsRead = new Map(this.#authorsRead);
-    const activity = new Map(this.#activity);
-    this.#authorsRead.clear();
-    this.#activity.clear();
-    try {
-      await bulkWriteInChunks(this.memberships, maxWrites(authorsRead));
-      await bulkWriteInChunks(this.rooms, maxWrites(activity));
-    } catch (err) {
-      // Kept for the retry, under anything applied since.
-      mergeInto(this.#authorsRead, authorsRead);
-      mergeInto(this.#activity, activity);
-      throw err;
-    }
   }
 
   /**
@@ -374,10 +335,9 @@ export class ChatReadModel {
   }
 
   /**
-   * Moves a member's watermark up to the newest message at or below `seq`
-   * that the read model holds (never down, never past what is projected);
-   * answers where it is now, whether it moved, and the unread count from
-   * there (undefined while the read model has not caught up).
+   * Moves a member's watermark up to `seq` (never down, never past the
+   * room's last event); answers where it is now, whether it moved, and the
+   * unread count from there (undefined while the read model has not caught up).
    */
   async markRead(
     user: string,
@@ -385,22 +345,22 @@ export class ChatReadModel {
     seq: number,
   ): Promise<{ seq: number; moved: boolean; unread?: number }> {
     const _id = `${user}#${room}`;
-    const [membership, roomDoc, [last]] = await Promise.all([
+    const [membership, roomDoc] = await Promise.all([
       this.memberships.findOne({ _id }),
       this.rooms.findOne({ _id: room }),
-      this.messages
-        .find({ room, seq: { $lte: seq } }, { projection: { seq: 1, n: 1 } })
-        .sort({ seq: -1 })
-        .limit(1)
-        .toArray(),
     ]);
     if (!membership || !roomDoc) return { seq: 0, moved: false };
-    const current = membership.readSeq ?? 0;
-    if (!last || last.seq <= current)
-      return { seq: current, moved: false, unread: unreadCount(roomDoc, membership) };
-    const readN = Math.max(membership.readN ?? 0, last.n ?? 0);
-    await this.memberships.updateOne({ _id }, { $max: { readSeq: last.seq, readN } });
-    return { seq: last.seq, moved: true, unread: unreadCount(roomDoc, { ...membership, readN }) };
+    const target = Math.min(seq, roomDoc.lastSeq);
+    if (target <= (membership.readSeq ?? 0))
+      return { seq: membership.readSeq ?? 0, moved: false, unread: unreadCount(roomDoc, membership) };
+    const [last] = await this.messages
+      .find({ room, seq: { $lte: target } }, { projection: { n: 1 } })
+      .sort({ seq: -1 })
+      .limit(1)
+      .toArray();
+    const readN = Math.max(membership.readN ?? 0, last?.n ?? 0);
+    await this.memberships.updateOne({ _id }, { $max: { readSeq: target, readN } });
+    return { seq: target, moved: true, unread: unreadCount(roomDoc, { ...membership, readN }) };
   }
 
   /** Every member's watermark in a room, furthest read first (who has seen what). */
@@ -426,28 +386,6 @@ export function toMessage(doc: MessageDoc): Message {
   }
   const { _id: _ignored, reactions: _pairs, ...rest } = doc;
   return { ...rest, reactions };
-}
-
-/** Raises each field of a pending `$max` write to `fields`' value where that is higher. */
-export function raise(pending: Maxima, key: string, fields: Record<string, number>): void {
-  const current = pending.get(key);
-  if (!current) {
-    pending.set(key, { ...fields });
-    return;
-  }
-  for (const [field, value] of Object.entries(fields))
-    current[field] = Math.max(current[field] ?? value, value);
-}
-
-/** One `$max` update by id per pending document. */
-function maxWrites<T extends { _id: string }>(pending: Maxima): AnyBulkWriteOperation<T>[] {
-  return [...pending].map(([_id, fields]) => ({
-    updateOne: { filter: { _id } as never, update: { $max: fields } as never },
-  }));
-}
-
-function mergeInto(target: Maxima, source: Maxima): void {
-  for (const [key, fields] of source) raise(target, key, fields);
 }
 
 /** An unordered insert of which some documents existed already (a replay): the rest are in. */
