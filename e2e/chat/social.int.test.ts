@@ -171,6 +171,7 @@ describe('presence, typing, read receipts and muting end to end (services as pro
     expect(await unread(bobAgain)).to.include({ readSeq: sent[9], unread: 20 });
     const receipts = await bobAgain.receipts(room);
     expect(receipts.receipts).to.deep.include({ user: bobId, seq: sent[9] });
+    expect(receipts.receipts, 'writing is reading').to.deep.include({ user: annId, seq: sent[29] });
     expect(receipts.unread).to.equal(20);
     expect(await bobAgain.unread(room)).to.deep.equal({ readSeq: sent[9], unread: 20 });
     await bobAgain.markRead(room, sent[29]!);

@@ -13,7 +13,9 @@ import {
   type Replica,
 } from './testdata/harness.js';
 import type { NatsConnection } from '@nats-io/transport-node';
+import { jetstreamManager } from '@nats-io/jetstream';
 import { eventually } from '../../e2e/testenv/eventually.js';
+import { streams } from './topology.js';
 
 interface Total {
   _id: string;
@@ -81,6 +83,97 @@ describe('projections (real NATS JetStream and FerretDB)', function () {
     expect(positions[0]).to.have.length(10);
     expect(positions[1]).to.have.length(5); // resumed: nothing handled twice
     expect(Math.min(...positions[1]!)).to.be.above(Math.max(...positions[0]!));
+  });
+
+  describe('writing behind', () => {
+    const log = createLogger({ service: 'test', level: 'error' });
+    let conn: Awaited<ReturnType<typeof connectClient>>;
+    before(async () => (conn = await connectClient(server('nats').url, 8)));
+    after(async () => conn?.nc.close());
+    const highest = () => db.collection<{ _id: string; version: number }>('proj_behind');
+    /** A read model that keeps each actor's highest version pending and writes it behind. */
+    const behind = (everyMs: number, failFirst = 0) => {
+      const pending = new Map<string, number>();
+      const model = { flushes: 0, ackPendingAtFlush: [] as number[] };
+      return {
+        model,
+        handleBatch: async (events: { event: { actorId: string; version: number } }[]) => {
+          for (const { event } of events)
+            pending.set(event.actorId, Math.max(pending.get(event.actorId) ?? 0, event.version));
+        },
+        writeBehind: {
+          everyMs,
+          async flush() {
+            model.flushes++;
+            model.ackPendingAtFlush.push(await ackPending());
+            if (model.flushes <= failFirst) throw new Error('store unavailable');
+            const writes = [...pending].map(([_id, version]) => ({
+              updateOne: { filter: { _id }, update: { $max: { version } }, upsert: true },
+            }));
+            pending.clear();
+            if (writes.length > 0) await highest().bulkWrite(writes);
+          },
+        },
+      };
+    };
+    let name = '';
+    const ackPending = async () =>
+      (await (await jetstreamManager(conn.nc)).consumers.info(streams.events('proj'), `proj-${name}`))
+        .num_ack_pending;
+    const versionOf = async (id: string) => (await highest().findOne({ _id: id }))?.version;
+
+    it('acks events only once the coalesced write after them is in, retrying a failed one', async () => {
+      name = 'proj-behind';
+      const { model, ...handlers } = behind(200, 1);
+      const projection = await startProjection({ nc: conn.nc, name, actorType: 'proj', log, ...handlers });
+      try {
+        for (let i = 1; i <= 5; i++) await conn.client.send('proj', 'b1', { type: 'add', amount: i });
+        await eventually('b1 written behind', async () => (await versionOf('b1')) === 5);
+        await eventually('every event acked', async () => (await ackPending()) === 0);
+        expect(model.flushes, 'the failed write was tried again').to.be.at.least(2);
+        expect(model.ackPendingAtFlush[0], 'unacked until written').to.be.above(0);
+      } finally {
+        await projection.stop();
+      }
+    });
+
+    it('keeps projecting after its timer finds nothing left to write', async () => {
+      name = 'proj-behind-idle-timer';
+      const { model: _model, ...handlers } = behind(1000);
+      // Two events make a full batch, written at once: the timer the first one set then fires on nothing.
+      const projection = await startProjection({
+        nc: conn.nc,
+        name,
+        actorType: 'proj',
+        log,
+        batchSize: 2,
+        ...handlers,
+      });
+      try {
+        await eventually('the earlier events written', async () => (await ackPending()) === 0);
+        await conn.client.send('proj', 'b3', { type: 'add', amount: 1 });
+        await conn.client.send('proj', 'b3', { type: 'add', amount: 2 });
+        await eventually('the full batch written', async () => (await versionOf('b3')) === 2);
+        await new Promise((r) => setTimeout(r, 1100)); // the first event's timer has fired
+        await conn.client.send('proj', 'b3', { type: 'add', amount: 3 });
+        await eventually('a later event still projected', async () => (await versionOf('b3')) === 3);
+      } finally {
+        await projection.stop();
+      }
+    });
+
+    it('writes what is pending when it stops, and acks it', async () => {
+      name = 'proj-behind-stop';
+      const { model, ...handlers } = behind(60_000);
+      const projection = await startProjection({ nc: conn.nc, name, actorType: 'proj', log, ...handlers });
+      for (let i = 1; i <= 3; i++) await conn.client.send('proj', 'b2', { type: 'add', amount: i });
+      await eventually('the events held unacked', async () => (await ackPending()) >= 3);
+      expect(await versionOf('b2'), 'not written before the interval').to.equal(undefined);
+      await projection.stop();
+      expect(model.flushes).to.equal(1);
+      expect(await versionOf('b2')).to.equal(3);
+      expect(await ackPending()).to.equal(0);
+    });
   });
 
   it('upsertIfNewer ignores a replayed or older version', async () => {

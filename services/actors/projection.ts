@@ -24,11 +24,24 @@ export interface ProjectionOptions {
    */
   handle?(event: PublishedEvent, position: number): Promise<void>;
   handleBatch?(events: ProjectedEvent[]): Promise<void>;
+  writeBehind?: WriteBehind;
   log: Logger;
   /** Most events per batch. */
   batchSize?: number;
   /** Tries of a failing batch (with backoff) before its events are tried alone and the failing ones parked. */
   maxAttempts?: number;
+}
+
+/**
+ * A read model that leaves part of what its batches change pending, to write
+ * it coalesced (one write per document for many events), gives `flush`: it is
+ * called at most every `everyMs` (or once a batch's worth of events waits), and
+ * events are acknowledged only after the flush that follows them, so a crash
+ * replays them. The pending writes must be idempotent and order-free (`$max`).
+ */
+export interface WriteBehind {
+  everyMs: number;
+  flush(): Promise<void>;
 }
 
 export interface Projection {
@@ -72,6 +85,7 @@ export interface DurableConsumerOptions<T> {
   /** Where messages that keep failing are published (then terminated). */
   parkedSubject: string;
   handleBatch(items: { event: T; position: number }[]): Promise<void>;
+  writeBehind?: WriteBehind;
   log: Logger;
   batchSize?: number;
   maxAttempts?: number;
@@ -79,7 +93,7 @@ export interface DurableConsumerOptions<T> {
 
 /** The batching, retrying, parking durable consumer under every projection (see startProjection). */
 export async function consumeDurably<T>(options: DurableConsumerOptions<T>): Promise<Projection> {
-  const { nc, name, log, handleBatch } = options;
+  const { nc, name, log, handleBatch, writeBehind } = options;
   const batchSize = options.batchSize ?? 500;
   const maxAttempts = options.maxAttempts ?? 5;
   const jsm = await jetstreamManager(nc);
@@ -108,11 +122,14 @@ export async function consumeDurably<T>(options: DurableConsumerOptions<T>): Pro
     await js.publish(options.parkedSubject, msg.data).catch(() => undefined);
     msg.term('projection failed');
   };
+  // Applied events wait here for the write-behind flush before they are acked.
+  const held: JsMsg[] = [];
+  const settle = (msg: JsMsg) => (writeBehind ? held.push(msg) : msg.ack());
   const apply = async (batch: JsMsg[]) => {
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {
       try {
         await handleBatch(asEvents(batch));
-        for (const msg of batch) msg.ack();
+        for (const msg of batch) settle(msg);
         return;
       } catch (err) {
         log.warn('projection failed to apply events; retrying', {
@@ -121,40 +138,88 @@ export async function consumeDurably<T>(options: DurableConsumerOptions<T>): Pro
           attempt,
           error: err,
         });
-        if (attempt < maxAttempts)
-          await new Promise((r) => setTimeout(r, Math.min(5000, 100 * 2 ** attempt)));
+        if (attempt < maxAttempts) await backoff(attempt);
       }
     }
     for (const msg of batch) {
       try {
         await handleBatch(asEvents([msg]));
-        msg.ack();
+        settle(msg);
       } catch (err) {
         await park(msg, err);
       }
     }
   };
 
+  let lastWriteBehind = Date.now();
+  const writeBehindDue = () =>
+    writeBehind !== undefined &&
+    held.length > 0 &&
+    (held.length >= batchSize || Date.now() - lastWriteBehind >= writeBehind.everyMs);
+  /** Flushes the pending writes, then acks the events they came from; unacked after repeated failures (redelivered later). */
+  const completeWriteBehind = async () => {
+    const covered = held.splice(0);
+    lastWriteBehind = Date.now();
+    for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+      try {
+        await writeBehind!.flush();
+        for (const msg of covered) msg.ack();
+        return;
+      } catch (err) {
+        log.warn('projection failed to write behind; retrying', { projection: name, attempt, error: err });
+        if (attempt < maxAttempts) await backoff(attempt);
+      }
+    }
+    log.error('projection gave up writing behind; its events come again after the ack wait', {
+      projection: name,
+      events: covered.length,
+    });
+  };
+
   const pending: JsMsg[] = [];
   let flushing: Promise<void> | undefined;
-  const flush = async () => {
-    while (pending.length > 0) await apply(pending.splice(0, batchSize));
-    flushing = undefined;
+  let timer: NodeJS.Timeout | undefined;
+  const drain = async () => {
+    while (pending.length > 0 || writeBehindDue()) {
+      if (pending.length > 0) await apply(pending.splice(0, batchSize));
+      if (writeBehindDue()) await completeWriteBehind();
+    }
+  };
+  /** Starts draining unless a drain runs; one that ends with work left (or held events) goes on, or sets the timer. */
+  const kick = (): void => {
+    if (flushing) return;
+    flushing = drain().finally(() => {
+      flushing = undefined;
+      if (pending.length > 0 || writeBehindDue()) kick();
+      else scheduleWriteBehind();
+    });
+  };
+  const scheduleWriteBehind = () => {
+    if (!writeBehind || held.length === 0 || timer) return;
+    const wait = Math.max(0, lastWriteBehind + writeBehind.everyMs - Date.now());
+    timer = setTimeout(() => {
+      timer = undefined;
+      kick();
+    }, wait);
   };
   const loop = (async () => {
     for await (const msg of messages) {
       pending.push(msg);
-      flushing ??= flush();
+      kick();
     }
-    await flushing;
   })();
   return {
     async stop() {
       await messages.close();
       await loop;
+      while (flushing) await flushing;
+      clearTimeout(timer);
+      if (held.length > 0) await completeWriteBehind();
     },
   };
 }
+
+const backoff = (attempt: number) => new Promise((r) => setTimeout(r, Math.min(5000, 100 * 2 ** attempt)));
 
 /**
  * Writes a read-model document unless it already reflects `version` or a

@@ -7,7 +7,7 @@ import { connectionSettings } from '../kit/connection-settings.js';
 import type { ServiceContext, StartedService } from '../kit/service.js';
 import { ActorHost, defaultHostOptions } from './actor-host.js';
 import type { PublishedEvent } from './envelope.js';
-import { startProjection } from './projection.js';
+import { startProjection, type WriteBehind } from './projection.js';
 import type { AnyActorType } from './types.js';
 
 const d = defaultHostOptions;
@@ -85,6 +85,8 @@ export async function startActorHost(
 export interface ActorReadModel {
   ensureIndexes(): Promise<void>;
   applyBatch(events: PublishedEvent[]): Promise<void>;
+  /** What it writes behind, coalesced, if anything (see WriteBehind). */
+  writeBehind?: WriteBehind;
 }
 
 /**
@@ -112,6 +114,7 @@ export async function startActorService<R extends ActorReadModel>(
     name: service.projection,
     actorType: service.actor.name,
     handleBatch: (events) => readModel.applyBatch(events.map((e) => e.event)),
+    ...(readModel.writeBehind ? { writeBehind: readModel.writeBehind } : {}),
     log: ctx.log,
   });
   return {

@@ -1,12 +1,21 @@
 import { ActorClient } from '../actors/client.js';
 import { EventStore } from '../actors/event-store.js';
-import { startActorService, type ActorHostConfig } from '../actors/service-main.js';
+import { actorHostSettings, startActorService, type ActorHostConfig } from '../actors/service-main.js';
+import { setting } from '../kit/config.js';
 import type { ServiceContext, StartedService } from '../kit/service.js';
 import { serveChat } from './endpoints.js';
 import type { Projection } from '../actors/projection.js';
 import { startMoodRule } from './mood-rule.js';
-import { ChatReadModel } from './read-model.js';
+import { ChatReadModel, defaultActivityEveryMs } from './read-model.js';
 import { roomActor } from './room.js';
+
+export const chatSettings = {
+  ...actorHostSettings,
+  activityEveryMs: setting.duration('CHAT_ACTIVITY_EVERY', {
+    default: defaultActivityEveryMs,
+    description: 'how often room activity and authors’ watermarks are written: how far unread counts may lag',
+  }),
+};
 
 /**
  * The chat service: hosts the room actors and keeps the chat read model
@@ -14,13 +23,13 @@ import { roomActor } from './room.js';
  * the rooms' mood rule to the mood service's scores.
  */
 export async function startChatService(
-  config: ActorHostConfig,
+  config: ActorHostConfig & { activityEveryMs: number },
   ctx: ServiceContext,
 ): Promise<StartedService> {
   let rule: Promise<Projection> | undefined;
   const service = await startActorService(config, ctx, {
     actor: roomActor,
-    readModel: (db) => new ChatReadModel(db),
+    readModel: (db) => new ChatReadModel(db, { activityEveryMs: config.activityEveryMs }),
     projection: 'chat-read-model',
     serve: ({ nc, db }, readModel) => {
       const actors = new ActorClient(nc, config.partitions);

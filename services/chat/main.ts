@@ -1,8 +1,7 @@
 // The chat service process.
 import { loadConfig } from '../kit/config.js';
 import { commonSettings, runService } from '../kit/service.js';
-import { actorHostSettings } from '../actors/service-main.js';
-import { startChatService } from './chat-service.js';
+import { chatSettings, startChatService } from './chat-service.js';
 
-const config = loadConfig({ ...commonSettings, ...actorHostSettings });
+const config = loadConfig({ ...commonSettings, ...chatSettings });
 await runService({ service: 'chat', ...config, start: (ctx) => startChatService(config, ctx) });

@@ -8,12 +8,17 @@ import {
 import { bulkWriteInChunks } from '../actors/bulk.js';
 import { wordsFilter } from '../kit/text-search.js';
 import type { PublishedEvent } from '../actors/envelope.js';
+import type { WriteBehind } from '../actors/projection.js';
 import type { Moderation } from './moderation.js';
 import type { RoomEvent, RoomKind, Role } from './room-model.js';
 
 // The chat read model: what clients page through and list, kept up to date
 // from room events by a projection. Every write is idempotent, so a replayed
-// event changes nothing.
+// event changes nothing. Messages and memberships are written as their events
+// arrive; what every message moves — the room's activity and count, and its
+// author's own read watermark (writing is reading), kept in the room's
+// document — is written behind: one `$max` per room per interval
+// (`activityEveryMs`), the events acked only once written.
 
 /** Whom a deleted account's messages are shown as written by. */
 export const deletedAuthor = 'deleted';
@@ -43,6 +48,8 @@ export interface RoomDoc {
   lastActivityAt: number;
   /** Messages ever sent in the room (the newest message's ordinal). */
   messageCount?: number;
+  /** Each current member's newest own message (writing is reading), by user id. */
+  authors?: Record<string, { seq: number; n: number }>;
 }
 
 export interface MembershipDoc {
@@ -63,6 +70,12 @@ export interface Receipt {
   seq: number;
 }
 
+/** How often rooms' activity and authors' watermarks are written, at most: how far unread counts and room order may lag. */
+export const defaultActivityEveryMs = 500;
+
+/** Pending `$max` writes: per document, the highest value of each field. */
+type Maxima = Map<string, Record<string, number>>;
+
 /** A message as the API returns it: reactions grouped by emoji. */
 export type Message = Omit<MessageDoc, '_id' | 'reactions'> & { reactions: Record<string, string[]> };
 
@@ -70,11 +83,18 @@ export class ChatReadModel {
   readonly messages: Collection<MessageDoc>;
   readonly rooms: Collection<RoomDoc>;
   readonly memberships: Collection<MembershipDoc>;
+  readonly writeBehind: WriteBehind;
+  /** Room activity (`lastSeq`, `lastActivityAt`, `messageCount`, `authors.<user>.*`) not yet written. */
+  readonly #activity: Maxima = new Map();
 
-  constructor(db: Db) {
+  constructor(db: Db, options: { activityEveryMs?: number } = {}) {
     this.messages = db.collection('chat_messages');
     this.rooms = db.collection('chat_rooms');
     this.memberships = db.collection('chat_memberships');
+    this.writeBehind = {
+      everyMs: options.activityEveryMs ?? defaultActivityEveryMs,
+      flush: () => this.#writeActivity(),
+    };
   }
 
   async ensureIndexes(): Promise<void> {
@@ -86,8 +106,9 @@ export class ChatReadModel {
   /**
    * Applies room events in stream order with a few bulk writes (a projection
    * handler): new messages in one insert, then message changes, memberships
-   * and room activity each in one ordered bulk write. Idempotent: replayed
-   * inserts collide and are ignored; updates set what they set before.
+   * and rooms each in one ordered bulk write; room activity and authors'
+   * watermarks are left for `writeBehind`. Idempotent: replayed inserts
+   * collide and are ignored; updates set what they set before.
    */
   async applyBatch(published: PublishedEvent[]): Promise<void> {
     // A closed room's history goes at its RoomClosed, between what came before and after it.
@@ -112,20 +133,22 @@ export class ChatReadModel {
     const messageChanges: AnyBulkWriteOperation<MessageDoc>[] = [];
     const membershipChanges: AnyBulkWriteOperation<MembershipDoc>[] = [];
     const roomChanges: AnyBulkWriteOperation<RoomDoc>[] = [];
-    const activity = new Map<string, { lastSeq: number; lastActivityAt: number }>();
-    const counts = new Map<string, number>();
-    const authorsRead = new Map<string, { readSeq: number; readN: number }>();
+    const activity: Maxima = new Map();
 
     for (const { actorId: room, version: seq, data } of published) {
       const event = data as unknown as RoomEvent;
       const message = (target: number) => ({ _id: `${room}#${target}` });
-      activity.set(room, { lastSeq: seq, lastActivityAt: event.at });
+      raise(activity, room, { lastSeq: seq, lastActivityAt: event.at });
       switch (event.type) {
         case 'RoomCreated':
+          // Complete from the start: the activity written behind only raises it.
           roomChanges.push({
             updateOne: {
               filter: { _id: room },
-              update: { $set: { kind: event.kind, name: event.name } },
+              update: {
+                $set: { kind: event.kind, name: event.name },
+                $max: { lastSeq: seq, lastActivityAt: event.at, messageCount: 0 },
+              },
               upsert: true,
             },
           });
@@ -146,6 +169,12 @@ export class ChatReadModel {
         case 'MemberLeft':
         case 'MemberRemoved':
           membershipChanges.push({ deleteOne: { filter: { _id: `${event.user}#${room}` } } });
+          // Gone from the room's authors too, and from what is still to be written.
+          roomChanges.push({
+            updateOne: { filter: { _id: room }, update: { $unset: { [`authors.${event.user}`]: '' } } },
+          });
+          dropFields(activity, room, `authors.${event.user}.`);
+          dropFields(this.#activity, room, `authors.${event.user}.`);
           break;
         case 'RoomConfigured':
           roomChanges.push({
@@ -159,9 +188,12 @@ export class ChatReadModel {
           break;
         case 'MessageSent':
           if (event.n !== undefined) {
-            counts.set(room, event.n);
             // Writing is reading: the author has read the room up to their own message.
-            authorsRead.set(`${event.author}#${room}`, { readSeq: seq, readN: event.n });
+            raise(activity, room, {
+              messageCount: event.n,
+              [`authors.${event.author}.seq`]: seq,
+              [`authors.${event.author}.n`]: event.n,
+            });
           }
           inserts.push({
             _id: `${room}#${seq}`,
@@ -219,18 +251,28 @@ export class ChatReadModel {
           break;
       }
     }
-    for (const [room, latest] of activity) {
-      const messageCount = counts.get(room);
-      const update = { $max: messageCount === undefined ? latest : { ...latest, messageCount } };
-      roomChanges.push({ updateOne: { filter: { _id: room }, update } });
-    }
-    // Once per author and room per batch, after the joins above (a new member's first message).
-    for (const [_id, watermark] of authorsRead)
-      membershipChanges.push({ updateOne: { filter: { _id }, update: { $max: watermark } } });
     if (inserts.length > 0) await ignoreDuplicates(this.messages.insertMany(inserts, { ordered: false }));
     await bulkWriteInChunks(this.messages, messageChanges);
     await bulkWriteInChunks(this.memberships, membershipChanges);
     await bulkWriteInChunks(this.rooms, roomChanges);
+    // Pending only once the events' own writes are in (a parked event leaves no activity).
+    mergeInto(this.#activity, activity);
+  }
+
+  /**
+   * Writes the pending activity, one `$max` per room: its count and its
+   * authors' watermarks in one statement, so a new count never shows an
+   * author their own message as unread. A room that is gone (closed) matches nothing.
+   */
+  async #writeActivity(): Promise<void> {
+    const activity = new Map(this.#activity);
+    this.#activity.clear();
+    try {
+      await bulkWriteInChunks(this.rooms, maxWrites(activity));
+    } catch (err) {
+      mergeInto(this.#activity, activity); // kept for the retry, under anything applied since
+      throw err;
+    }
   }
 
   /**
@@ -276,17 +318,20 @@ export class ChatReadModel {
   }
 
   /** The rooms a user belongs to, most recently active first, with their read watermark and unread count. */
-  async roomsOf(user: string): Promise<(RoomDoc & { role: Role; readSeq: number; unread: number })[]> {
+  async roomsOf(
+    user: string,
+  ): Promise<(Omit<RoomDoc, 'authors'> & { role: Role; readSeq: number; unread: number })[]> {
     const memberships = await this.memberships.find({ user }).toArray();
     if (memberships.length === 0) return [];
     const byRoom = new Map(memberships.map((m) => [m.room, m]));
     const rooms = await this.rooms
-      .find({ _id: { $in: [...byRoom.keys()] } })
+      .find({ _id: { $in: [...byRoom.keys()] } }, { projection: roomFieldsFor(user) })
       .sort({ lastActivityAt: -1 })
       .toArray();
-    return rooms.map((r) => {
-      const m = byRoom.get(r._id)!;
-      return { ...r, role: m.role, readSeq: m.readSeq ?? 0, unread: unreadCount(r, m) };
+    return rooms.map(({ authors, ...r }) => {
+      const member = byRoom.get(r._id)!;
+      const { readSeq, readN } = watermarkOf(member, { authors }, user);
+      return { ...r, role: member.role, readSeq, unread: unreadCount(r, readN) };
     });
   }
 
@@ -328,16 +373,18 @@ export class ChatReadModel {
   async unread(user: string, room: string): Promise<{ readSeq: number; unread: number } | undefined> {
     const [membership, roomDoc] = await Promise.all([
       this.memberships.findOne({ _id: `${user}#${room}` }),
-      this.rooms.findOne({ _id: room }),
+      this.rooms.findOne({ _id: room }, { projection: roomFieldsFor(user) }),
     ]);
     if (!membership || !roomDoc) return undefined;
-    return { readSeq: membership.readSeq ?? 0, unread: unreadCount(roomDoc, membership) };
+    const { readSeq, readN } = watermarkOf(membership, roomDoc, user);
+    return { readSeq, unread: unreadCount(roomDoc, readN) };
   }
 
   /**
-   * Moves a member's watermark up to `seq` (never down, never past the
-   * room's last event); answers where it is now, whether it moved, and the
-   * unread count from there (undefined while the read model has not caught up).
+   * Moves a member's watermark up to the newest message at or below `seq`
+   * that the read model holds (never down, never past what is projected);
+   * answers where it is now, whether it moved, and the unread count from
+   * there (undefined while the read model has not caught up).
    */
   async markRead(
     user: string,
@@ -345,38 +392,85 @@ export class ChatReadModel {
     seq: number,
   ): Promise<{ seq: number; moved: boolean; unread?: number }> {
     const _id = `${user}#${room}`;
-    const [membership, roomDoc] = await Promise.all([
+    const [membership, roomDoc, [last]] = await Promise.all([
       this.memberships.findOne({ _id }),
-      this.rooms.findOne({ _id: room }),
+      this.rooms.findOne({ _id: room }, { projection: roomFieldsFor(user) }),
+      this.messages
+        .find({ room, seq: { $lte: seq } }, { projection: { seq: 1, n: 1 } })
+        .sort({ seq: -1 })
+        .limit(1)
+        .toArray(),
     ]);
     if (!membership || !roomDoc) return { seq: 0, moved: false };
-    const target = Math.min(seq, roomDoc.lastSeq);
-    if (target <= (membership.readSeq ?? 0))
-      return { seq: membership.readSeq ?? 0, moved: false, unread: unreadCount(roomDoc, membership) };
-    const [last] = await this.messages
-      .find({ room, seq: { $lte: target } }, { projection: { n: 1 } })
-      .sort({ seq: -1 })
-      .limit(1)
-      .toArray();
-    const readN = Math.max(membership.readN ?? 0, last?.n ?? 0);
-    await this.memberships.updateOne({ _id }, { $max: { readSeq: target, readN } });
-    return { seq: target, moved: true, unread: unreadCount(roomDoc, { ...membership, readN }) };
+    const current = watermarkOf(membership, roomDoc, user);
+    if (!last || last.seq <= current.readSeq)
+      return { seq: current.readSeq, moved: false, unread: unreadCount(roomDoc, current.readN) };
+    const readN = Math.max(current.readN, last.n ?? 0);
+    await this.memberships.updateOne({ _id }, { $max: { readSeq: last.seq, readN } });
+    return { seq: last.seq, moved: true, unread: unreadCount(roomDoc, readN) };
   }
 
   /** Every member's watermark in a room, furthest read first (who has seen what). */
   async receipts(room: string, limit: number): Promise<Receipt[]> {
-    const docs = await this.memberships
-      .find({ room }, { projection: { user: 1, readSeq: 1 } })
-      .sort({ readSeq: -1 })
-      .limit(limit)
-      .toArray();
-    return docs.map((m) => ({ user: m.user, seq: m.readSeq ?? 0 }));
+    const [docs, roomDoc] = await Promise.all([
+      this.memberships
+        .find({ room }, { projection: { user: 1, readSeq: 1 } })
+        .sort({ readSeq: -1 })
+        .limit(limit)
+        .toArray(),
+      this.rooms.findOne({ _id: room }, { projection: { authors: 1 } }),
+    ]);
+    return furthestRead(
+      docs.map((m) => ({ user: m.user, seq: m.readSeq ?? 0 })),
+      roomDoc?.authors ?? {},
+      limit,
+    );
   }
 }
 
-/** Messages after the member's watermark; rooms from before unread counts count from zero. */
-export const unreadCount = (room: RoomDoc, member: MembershipDoc): number =>
-  Math.max(0, (room.messageCount ?? 0) - (member.readN ?? 0));
+/** Messages after the member's watermark (its ordinal `readN`); rooms from before unread counts count from zero. */
+export const unreadCount = (room: Pick<RoomDoc, 'messageCount'>, readN: number): number =>
+  Math.max(0, (room.messageCount ?? 0) - readN);
+
+/** A room's fields as one member reads them: its own entry of the room's authors, not everyone's. */
+const roomFieldsFor = (user: string) => ({
+  kind: 1,
+  name: 1,
+  lastSeq: 1,
+  lastActivityAt: 1,
+  messageCount: 1,
+  [`authors.${user}`]: 1,
+});
+
+/** A member's watermark: the one they moved, or their own newest message in the room where that is further. */
+export function watermarkOf(
+  member: Pick<MembershipDoc, 'readSeq' | 'readN'>,
+  room: Pick<RoomDoc, 'authors'>,
+  user: string,
+): { readSeq: number; readN: number } {
+  const own = room.authors?.[user];
+  return {
+    readSeq: Math.max(member.readSeq ?? 0, own?.seq ?? 0),
+    readN: Math.max(member.readN ?? 0, own?.n ?? 0),
+  };
+}
+
+/**
+ * The `limit` furthest watermarks: the furthest moved ones (enough, as each
+ * member's own counts only if further) merged with the authors' own.
+ */
+export function furthestRead(
+  moved: Receipt[],
+  authors: Record<string, { seq: number }>,
+  limit: number,
+): Receipt[] {
+  const seqs = new Map(moved.map((r) => [r.user, r.seq]));
+  for (const [user, own] of Object.entries(authors)) seqs.set(user, Math.max(seqs.get(user) ?? 0, own.seq));
+  return [...seqs]
+    .map(([user, seq]) => ({ user, seq }))
+    .sort((a, b) => b.seq - a.seq)
+    .slice(0, limit);
+}
 
 export function toMessage(doc: MessageDoc): Message {
   const reactions: Record<string, string[]> = {};
@@ -386,6 +480,35 @@ export function toMessage(doc: MessageDoc): Message {
   }
   const { _id: _ignored, reactions: _pairs, ...rest } = doc;
   return { ...rest, reactions };
+}
+
+/** Raises each field of a pending `$max` write to `fields`' value where that is higher. */
+export function raise(pending: Maxima, key: string, fields: Record<string, number>): void {
+  const current = pending.get(key);
+  if (!current) {
+    pending.set(key, { ...fields });
+    return;
+  }
+  for (const [field, value] of Object.entries(fields))
+    current[field] = Math.max(current[field] ?? value, value);
+}
+
+/** One `$max` update by id per pending document. */
+function maxWrites<T extends { _id: string }>(pending: Maxima): AnyBulkWriteOperation<T>[] {
+  return [...pending].map(([_id, fields]) => ({
+    updateOne: { filter: { _id } as never, update: { $max: fields } as never },
+  }));
+}
+
+/** Forgets a room's pending fields under `prefix` (a member who left: nothing of theirs is written back). */
+function dropFields(pending: Maxima, key: string, prefix: string): void {
+  const fields = pending.get(key);
+  if (!fields) return;
+  for (const field of Object.keys(fields)) if (field.startsWith(prefix)) delete fields[field];
+}
+
+function mergeInto(target: Maxima, source: Maxima): void {
+  for (const [key, fields] of source) raise(target, key, fields);
 }
 
 /** An unordered insert of which some documents existed already (a replay): the rest are in. */
