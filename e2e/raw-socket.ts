@@ -1,16 +1,12 @@
 import { WebSocket } from 'ws';
-
-/** A gateway's live socket address, signed in with `token`. */
-export function socketUrl(gatewayUrl: string, token: string): string {
-  return `${gatewayUrl.replace('http', 'ws')}/ws?access_token=${token}`;
-}
+import { liveSocketUrl } from '../services/sdk/index.js';
 
 /** The live socket opened without the SDK, for frames no SDK would send: every frame it answers, parsed. */
 export async function rawSocket(
   gatewayUrl: string,
   token: string,
 ): Promise<{ ws: WebSocket; replies: Record<string, unknown>[] }> {
-  const ws = new WebSocket(socketUrl(gatewayUrl, token));
+  const ws = new WebSocket(liveSocketUrl(gatewayUrl, token));
   await new Promise((resolve) => ws.once('open', resolve));
   const replies: Record<string, unknown>[] = [];
   ws.on('message', (data) => replies.push(JSON.parse(String(data)) as Record<string, unknown>));

@@ -2,8 +2,8 @@ import { expect } from 'chai';
 import jwt from 'jsonwebtoken';
 import { request } from 'node:http';
 import { WebSocket } from 'ws';
-import { MetaChat, type RoomEvent } from '../../services/sdk/index.js';
-import { rawSocket, socketUrl } from '../raw-socket.js';
+import { liveSocketUrl, MetaChat, type RoomEvent } from '../../services/sdk/index.js';
+import { rawSocket } from '../raw-socket.js';
 import { failure } from '../sdk-failure.js';
 import type { Platform } from '../platform.js';
 import { startTestPlatform } from '../test-platform.js';
@@ -310,7 +310,7 @@ describe('chat end to end (identity, chat and two gateways as processes; real NA
     ws.send('x'.repeat(200_000));
     expect(await closed).to.equal(1009);
 
-    const refused = new WebSocket(socketUrl(platform.gateways[1]!.url, 'forged'));
+    const refused = new WebSocket(liveSocketUrl(platform.gateways[1]!.url, 'forged'));
     const [code, reason] = await new Promise<[number, string]>((resolve) =>
       refused.once('close', (c, r) => resolve([c, String(r)])),
     );

@@ -268,7 +268,7 @@ export class ChatReadModel {
     const activity = new Map(this.#activity);
     this.#activity.clear();
     try {
-      await bulkWriteInChunks(this.rooms, maxWrites(activity));
+      await bulkWriteInChunks(this.rooms, roomMaxWrites(activity));
     } catch (err) {
       mergeInto(this.#activity, activity); // kept for the retry, under anything applied since
       throw err;
@@ -392,19 +392,20 @@ export class ChatReadModel {
     seq: number,
   ): Promise<{ seq: number; moved: boolean; unread?: number }> {
     const _id = `${user}#${room}`;
-    const [membership, roomDoc, [last]] = await Promise.all([
+    const [membership, roomDoc] = await Promise.all([
       this.memberships.findOne({ _id }),
       this.rooms.findOne({ _id: room }, { projection: roomFieldsFor(user) }),
-      this.messages
-        .find({ room, seq: { $lte: seq } }, { projection: { seq: 1, n: 1 } })
-        .sort({ seq: -1 })
-        .limit(1)
-        .toArray(),
     ]);
     if (!membership || !roomDoc) return { seq: 0, moved: false };
     const current = watermarkOf(membership, roomDoc, user);
-    if (!last || last.seq <= current.readSeq)
-      return { seq: current.readSeq, moved: false, unread: unreadCount(roomDoc, current.readN) };
+    const unmoved = { seq: current.readSeq, moved: false, unread: unreadCount(roomDoc, current.readN) };
+    if (seq <= current.readSeq) return unmoved; // nothing at or below seq can move it: no message read needed
+    const [last] = await this.messages
+      .find({ room, seq: { $lte: seq } }, { projection: { seq: 1, n: 1 } })
+      .sort({ seq: -1 })
+      .limit(1)
+      .toArray();
+    if (!last || last.seq <= current.readSeq) return unmoved;
     const readN = Math.max(current.readN, last.n ?? 0);
     await this.memberships.updateOne({ _id }, { $max: { readSeq: last.seq, readN } });
     return { seq: last.seq, moved: true, unread: unreadCount(roomDoc, readN) };
@@ -493,10 +494,10 @@ export function raise(pending: Maxima, key: string, fields: Record<string, numbe
     current[field] = Math.max(current[field] ?? value, value);
 }
 
-/** One `$max` update by id per pending document. */
-function maxWrites<T extends { _id: string }>(pending: Maxima): AnyBulkWriteOperation<T>[] {
+/** One `$max` update per pending room (its fields include dotted `authors.<user>.*` paths). */
+function roomMaxWrites(pending: Maxima): AnyBulkWriteOperation<RoomDoc>[] {
   return [...pending].map(([_id, fields]) => ({
-    updateOne: { filter: { _id } as never, update: { $max: fields } as never },
+    updateOne: { filter: { _id }, update: { $max: fields as Partial<RoomDoc> } },
   }));
 }
 

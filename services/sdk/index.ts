@@ -73,6 +73,10 @@ function errorFromServer(
 /** How a message mentions a user: clients show the name, the server notifies the user. */
 export const mention = (userId: string) => `<@${userId}>`;
 
+/** A gateway's live socket address (`baseUrl` as given to MetaChat), signed in with an access token. */
+export const liveSocketUrl = (baseUrl: string, accessToken: string) =>
+  `${baseUrl.replace(/^http/, 'ws')}/ws?access_token=${encodeURIComponent(accessToken)}`;
+
 export class MetaChat {
   tokens: Tokens | undefined;
   readonly #base: string;
@@ -313,7 +317,7 @@ export class MetaChat {
     if (!this.#WebSocket)
       throw new MetaChatError('unsupported', 0, 'no WebSocket available: pass one in the options');
     if (!this.tokens) throw new MetaChatError('unauthorized', 401, 'log in first');
-    const url = `${this.#base.replace(/^http/, 'ws')}/ws?access_token=${encodeURIComponent(this.tokens.accessToken)}`;
+    const url = liveSocketUrl(this.#base, this.tokens.accessToken);
     const stream = new LiveEvents(this.#WebSocket, url, after, options.heartbeatMs ?? 10_000, () =>
       this.#live.delete(stream),
     );
