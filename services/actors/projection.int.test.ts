@@ -16,6 +16,8 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { eventually } from '../../e2e/testenv/eventually.js';
 import { streams } from './topology.js';
+import { partitionsFor } from './partitioning.js';
+import { connectNats } from '../kit/nats-connect.js';
 
 interface Total {
   _id: string;
@@ -174,6 +176,117 @@ describe('projections (real NATS JetStream and FerretDB)', function () {
       expect(await versionOf('b2')).to.equal(3);
       expect(await ackPending()).to.equal(0);
     });
+  });
+
+  describe('under several replicas', () => {
+    const log = createLogger({ service: 'test', level: 'error' });
+    let conn: Awaited<ReturnType<typeof connectClient>>;
+    before(async () => (conn = await connectClient(server('nats').url, 8)));
+    after(async () => conn?.nc.close());
+
+    interface Applied {
+      replica: string;
+      position: number;
+      actorId: string;
+      version: number;
+    }
+    /** Two replica names, the first the one rendezvous hashing gives the projection to while both live. */
+    const replicaNames = (name: string) => {
+      const [a, b] = [`${name}-a`, `${name}-b`];
+      return partitionsFor(a, [a, b], 1).has(0) ? [a, b] : [b, a];
+    };
+    /** Starts a replica of the projection on its own connection, recording what it applies. */
+    const startReplicaOf = async (
+      name: string,
+      replicaId: string,
+      applied: Applied[],
+      frozen = () => false,
+    ) => {
+      const nc = await connectNats({ servers: server('nats').url });
+      const projection = await startProjection({
+        nc,
+        name,
+        actorType: 'proj',
+        log,
+        replicaId,
+        ownershipTtlMs: 1000,
+        async handleBatch(events) {
+          if (frozen()) await new Promise(() => undefined); // hangs with the batch unacked, like a dead process
+          for (const { event, position } of events)
+            applied.push({ replica: replicaId, position, actorId: event.actorId, version: event.version });
+        },
+      });
+      return { nc, projection };
+    };
+    const send = async (actorId: string, times: number) => {
+      for (let i = 0; i < times; i++) await conn.client.send('proj', actorId, { type: 'add', amount: 1 });
+    };
+    const positionsOf = (applied: Applied[], replica: string) =>
+      applied.filter((a) => a.replica === replica).map((a) => a.position);
+
+    it('is consumed by one replica; a standby takes over a dead one from its last ack, in order', async () => {
+      const name = 'proj-owner-crash';
+      const [owner, standby] = replicaNames(name) as [string, string];
+      const applied: Applied[] = [];
+      let ownerDies = false;
+      const first = await startReplicaOf(name, owner, applied, () => ownerDies);
+      const second = await startReplicaOf(name, standby, applied);
+      try {
+        await send('o1', 10);
+        await send('o2', 10);
+        const caughtUp = () => versionsOf(applied).get('o1') === 10 && versionsOf(applied).get('o2') === 10;
+        await eventually('the stream applied so far', async () => caughtUp());
+        expect(positionsOf(applied, standby), 'the standby applies nothing').to.deep.equal([]);
+
+        ownerDies = true;
+        await send('o1', 5); // delivered to the owner, which never acks them
+        await eventually('the owner holding events unacked', async () => (await ackPendingOf(name)) > 0);
+        await first.nc.close();
+        await send('o2', 5); // newer than what the owner held
+        await eventually('the standby caught up', async () => versionsOf(applied).get('o2') === 15);
+
+        const owned = positionsOf(applied, owner);
+        const taken = positionsOf(applied, standby);
+        expect(taken[0], 'the standby starts right after the last acked event').to.equal(owned.at(-1)! + 1);
+        expect(taken, 'in stream order').to.deep.equal([...taken].sort((x, y) => x - y));
+        expect(new Set([...owned, ...taken]).size, 'nothing missed or repeated').to.equal(
+          owned.length + taken.length,
+        );
+        expect(Object.fromEntries(versionsOf(applied))).to.include({ o1: 15, o2: 15 });
+      } finally {
+        await second.projection.stop();
+        await second.nc.close();
+      }
+    });
+
+    it('hands over from a replica that stops, without applying anything twice', async () => {
+      const name = 'proj-owner-stop';
+      const [owner, standby] = replicaNames(name) as [string, string];
+      const applied: Applied[] = [];
+      const first = await startReplicaOf(name, owner, applied);
+      const second = await startReplicaOf(name, standby, applied);
+      try {
+        await send('h1', 5);
+        await eventually('5 events applied', async () => versionsOf(applied).get('h1') === 5);
+        expect(positionsOf(applied, standby), 'the standby applies nothing').to.deep.equal([]);
+        await first.projection.stop();
+        await send('h1', 5);
+        await eventually('the standby applied the rest', async () => versionsOf(applied).get('h1') === 10);
+        const positions = applied.map((a) => a.position);
+        expect(new Set(positions).size, 'nothing applied twice').to.equal(positions.length);
+        expect(positions).to.deep.equal([...positions].sort((x, y) => x - y));
+        expect(positionsOf(applied, standby)).to.have.length.at.least(5);
+      } finally {
+        await second.projection.stop();
+        await Promise.all([first.nc.close(), second.nc.close()]);
+      }
+    });
+
+    /** Each actor's version as the events applied last set it: a read model without guards sees order. */
+    const versionsOf = (applied: Applied[]) => new Map(applied.map((a) => [a.actorId, a.version]));
+    const ackPendingOf = async (name: string) =>
+      (await (await jetstreamManager(conn.nc)).consumers.info(streams.events('proj'), `proj-${name}`))
+        .num_ack_pending;
   });
 
   it('upsertIfNewer ignores a replayed or older version', async () => {

@@ -1,8 +1,20 @@
-import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, type JsMsg } from '@nats-io/jetstream';
+import {
+  AckPolicy,
+  DeliverPolicy,
+  jetstream,
+  jetstreamManager,
+  type ConsumerConfig,
+  type JetStreamManager,
+  type JsMsg,
+} from '@nats-io/jetstream';
+import { Kvm } from '@nats-io/kv';
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { MongoServerError, type Collection, type Document } from 'mongodb';
 import type { Logger } from '../kit/log.js';
 import type { PublishedEvent } from './envelope.js';
+import { PartitionLeases } from './leases.js';
 import { defaultDuplicateWindowMs, ensureStreams, streams, subjects } from './topology.js';
 
 export interface ProjectedEvent {
@@ -30,6 +42,9 @@ export interface ProjectionOptions {
   batchSize?: number;
   /** Tries of a failing batch (with backoff) before its events are tried alone and the failing ones parked. */
   maxAttempts?: number;
+  /** How soon a standby replica takes over after the consuming one stops renewing its lease. */
+  ownershipTtlMs?: number;
+  replicaId?: string;
 }
 
 /**
@@ -50,9 +65,9 @@ export interface Projection {
 
 /**
  * Keeps a read model up to date from an actor type's events: a durable
- * JetStream consumer delivers them in order; whatever arrived while the
- * previous batch was being written forms the next batch, which is handled and
- * then acked. A failing batch is retried in place (so order holds); if it
+ * JetStream consumer, consumed by one replica at a time, delivers them in
+ * order; whatever arrived while the previous batch was being written forms
+ * the next batch, which is handled and then acked. A failing batch is retried in place (so order holds); if it
  * keeps failing, its events are tried one by one and those that still fail
  * are parked, so one bad event cannot stop the read model.
  */
@@ -89,10 +104,80 @@ export interface DurableConsumerOptions<T> {
   log: Logger;
   batchSize?: number;
   maxAttempts?: number;
+  ownershipTtlMs?: number;
+  /** This replica's name among those that start the projection (unique; a random one by default). */
+  replicaId?: string;
 }
 
-/** The batching, retrying, parking durable consumer under every projection (see startProjection). */
+/**
+ * The batching, retrying, parking durable consumer under every projection
+ * (see startProjection). Of all the replicas that start the same one, only
+ * the holder of its lease consumes: a read model applies the events in stream
+ * order, which two consumers sharing the durable would not keep. The others
+ * stand by and take over within `ownershipTtlMs` of the owner stopping or
+ * dying.
+ */
 export async function consumeDurably<T>(options: DurableConsumerOptions<T>): Promise<Projection> {
+  const ttlMs = options.ownershipTtlMs ?? defaultOwnershipTtlMs;
+  const bucket = `projection_${options.name.replace(/[^a-zA-Z0-9_-]/g, '_')}`;
+  const kv = await new Kvm(options.nc).create(bucket, { history: 1, ttl: ttlMs });
+  let running: Projection | undefined;
+  const ownership = new PartitionLeases(
+    kv,
+    {
+      self: options.replicaId ?? `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`,
+      partitions: 1,
+      ttlMs,
+    },
+    {
+      acquired: async () => {
+        running = await consumeAsOwner(options);
+      },
+      released: async () => {
+        const stopping = running;
+        running = undefined;
+        await stopping?.stop();
+      },
+    },
+    options.log,
+  );
+  await ownership.start();
+  return { stop: () => ownership.stop() };
+}
+
+export const defaultOwnershipTtlMs = 10_000;
+
+/**
+ * Opens the durable consumer where its events are next to be applied. A
+ * consumer whose previous owner left events delivered but unacked (it died,
+ * or stopped with a batch in hand) is made again from just after its ack
+ * floor: JetStream would otherwise hand newer events out at once and those
+ * only after the ack wait, out of order. The events acked above the floor
+ * come again; projections are idempotent.
+ */
+async function openFromAckFloor(
+  jsm: JetStreamManager,
+  stream: string,
+  config: Partial<ConsumerConfig> & { durable_name: string },
+): Promise<void> {
+  const durable = config.durable_name;
+  const info = await jsm.consumers.info(stream, durable).catch(() => undefined);
+  if (!info) {
+    await jsm.consumers.add(stream, { ...config, deliver_policy: DeliverPolicy.All });
+  } else if (info.delivered.stream_seq > info.ack_floor.stream_seq) {
+    await jsm.consumers.delete(stream, durable);
+    await jsm.consumers.add(stream, {
+      ...config,
+      deliver_policy: DeliverPolicy.StartSequence,
+      opt_start_seq: info.ack_floor.stream_seq + 1,
+    });
+  } else {
+    const { filter_subject, max_ack_pending, ack_wait } = config;
+    await jsm.consumers.update(stream, durable, { filter_subject, max_ack_pending, ack_wait });
+  }
+}
+
+async function consumeAsOwner<T>(options: DurableConsumerOptions<T>): Promise<Projection> {
   const { nc, name, log, handleBatch, writeBehind } = options;
   const batchSize = options.batchSize ?? 500;
   const maxAttempts = options.maxAttempts ?? 5;
@@ -100,15 +185,13 @@ export async function consumeDurably<T>(options: DurableConsumerOptions<T>): Pro
   const js = jetstream(nc);
   const { stream } = options;
   const durable = `proj-${name}`;
-  const config = {
+  await openFromAckFloor(jsm, stream, {
     durable_name: durable,
     filter_subject: options.filterSubject,
     ack_policy: AckPolicy.Explicit,
-    deliver_policy: DeliverPolicy.All,
     max_ack_pending: batchSize * 2,
     ack_wait: 60_000_000_000,
-  };
-  await jsm.consumers.add(stream, config).catch(() => jsm.consumers.update(stream, durable, config));
+  });
   const consumer = await js.consumers.get(stream, durable);
   const messages = await consumer.consume({ max_messages: batchSize * 2 });
 

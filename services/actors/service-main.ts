@@ -115,6 +115,8 @@ export async function startActorService<R extends ActorReadModel>(
     actorType: service.actor.name,
     handleBatch: (events) => readModel.applyBatch(events.map((e) => e.event)),
     ...(readModel.writeBehind ? { writeBehind: readModel.writeBehind } : {}),
+    ownershipTtlMs: config.leaseTtlMs,
+    replicaId: config.replicaId,
     log: ctx.log,
   });
   return {
