@@ -142,6 +142,8 @@ export async function consumeDurably<T>(options: DurableConsumerOptions<T>): Pro
     options.log,
   );
   await ownership.start();
+  // A connection closed for good ends the replica's part (its lease lapses; a standby takes over).
+  void options.nc.closed().then(() => ownership.stop().catch(() => undefined));
   return { stop: () => ownership.stop() };
 }
 
