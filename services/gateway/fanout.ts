@@ -1,3 +1,4 @@
+import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
 import type { AccessClaims } from '../identity/tokens.js';
 import type { RoomCursor } from './room-cursor.js';
@@ -30,6 +31,29 @@ export interface Fanout {
   send(client: LiveClient, message: unknown): void;
 }
 
+/** Sends a message (or its JSON text, serialised once for many clients) over a live socket. */
 export function sendFrame(client: LiveClient, message: unknown): void {
-  if (client.ws.readyState === client.ws.OPEN) client.ws.send(JSON.stringify(message));
+  if (client.ws.readyState !== client.ws.OPEN) return;
+  holdWritesThisTurn(client.ws);
+  client.ws.send(typeof message === 'string' ? message : JSON.stringify(message));
+}
+
+const held = new Set<Duplex>();
+
+/**
+ * Corks the socket under a WebSocket until this turn of the event loop ends,
+ * so the frames a client gets from one batch of NATS messages leave in one
+ * write (one system call), not one each.
+ */
+function holdWritesThisTurn(ws: WebSocket): void {
+  const socket = (ws as WebSocket & { _socket?: Duplex })._socket;
+  if (!socket || held.has(socket)) return;
+  if (held.size === 0) setImmediate(releaseHeldWrites);
+  held.add(socket);
+  socket.cork();
+}
+
+function releaseHeldWrites(): void {
+  for (const socket of held) socket.uncork();
+  held.clear();
 }

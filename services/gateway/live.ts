@@ -272,8 +272,11 @@ export class LiveHub implements Fanout {
     }
     client.sending++;
     try {
-      await this.deps.verifier.stillValid(client.claims);
-      await this.deps.limiter.take('write', client.user);
+      // One round trip to Redis for both (auto-pipelined): revocation and the write rate limit.
+      await Promise.all([
+        this.deps.verifier.stillValid(client.claims),
+        this.deps.limiter.take('write', client.user),
+      ]);
       const { seq } = await this.deps.messages.send(client.user, room, body);
       send(client, { type: 'sent', room, clientId, seq });
     } catch (err) {
@@ -323,18 +326,20 @@ export class LiveHub implements Fanout {
   }
 
   #deliver(room: string, frames: RoomEventFrame[]): void {
+    const shared = new SharedFrames();
     for (const client of this.#byRoom.get(room) ?? []) {
       const cursor = client.cursors.get(room);
       if (!cursor) continue;
-      this.#send(client, cursor, cursor.offer(frames));
+      this.#send(client, cursor, cursor.offer(frames), shared);
       if (cursor.gapAfter() !== undefined) void this.#catchUp(client, room);
     }
   }
 
-  #send(client: Client, cursor: RoomCursor, frames: RoomEventFrame[]): void {
-    for (const { room, seq, ...event } of frames) {
+  #send(client: Client, cursor: RoomCursor, frames: RoomEventFrame[], shared = new SharedFrames()): void {
+    for (const frame of frames) {
+      const { event } = shared.of(frame);
       const shown = visibleTo(client.user, hideBlocked(client.blocked, event));
-      send(client, { type: 'event', room, seq, event: shown });
+      send(client, shown === event ? shared.text(frame) : eventFrame(frame, shown));
       const left =
         (event.type === 'MemberLeft' || event.type === 'MemberRemoved') && event.user === client.user;
       if (left) return this.#unsubscribe(client, cursor.room, 'no longer a member');
@@ -389,5 +394,36 @@ export class LiveHub implements Fanout {
       client.alive = false;
       client.ws.ping();
     }
+  }
+}
+
+type EventOfFrame = Omit<RoomEventFrame, 'room' | 'seq'>;
+const eventFrame = ({ room, seq }: RoomEventFrame, event: EventOfFrame) => ({
+  type: 'event',
+  room,
+  seq,
+  event,
+});
+
+/**
+ * A room's events as every member who sees them unchanged gets them: split
+ * and serialised once per event for all its clients, not once per client.
+ */
+class SharedFrames {
+  readonly #entries = new Map<RoomEventFrame, { event: EventOfFrame; text?: string }>();
+
+  of(frame: RoomEventFrame): { event: EventOfFrame; text?: string } {
+    let entry = this.#entries.get(frame);
+    if (!entry) {
+      const { room: _room, seq: _seq, ...event } = frame;
+      entry = { event };
+      this.#entries.set(frame, entry);
+    }
+    return entry;
+  }
+
+  text(frame: RoomEventFrame): string {
+    const entry = this.of(frame);
+    return (entry.text ??= JSON.stringify(eventFrame(frame, entry.event)));
   }
 }
