@@ -94,6 +94,20 @@ describe('actor runtime (real NATS JetStream and FerretDB)', function () {
     expect(await store.readStream('retry/r1')).to.have.length(1);
   });
 
+  it('answers a retry sent while the first send is in flight with the first result', async () => {
+    const {
+      clients: [c1, c2],
+    } = await twoReplicas('inflight');
+    const command = { type: 'add', amount: 5 };
+    const sends = Array.from({ length: 5 }, (_, i) =>
+      (i % 2 ? c2 : c1).send('inflight', 'f1', command, { commandId: 'same-in-flight' }),
+    );
+    const results = await Promise.all(sends);
+    for (const result of results)
+      expect(result).to.deep.equal({ status: 'accepted', version: 1, reply: { total: 5 } });
+    expect(await store.readStream('inflight/f1')).to.have.length(1);
+  });
+
   it('rejects bad commands with typed errors and parks poison without blocking the mailbox', async () => {
     const {
       pair,
@@ -110,6 +124,14 @@ describe('actor runtime (real NATS JetStream and FerretDB)', function () {
     const mailbox = subjects.command('poison', partitionOf('p1', 8), 'p1');
     await js.publish(mailbox, new Uint8Array([0xff, 0xfe, 0x00]));
     await js.publish(mailbox, JSON.stringify({ commandId: 'c-x', actorId: 'someone-else', command: {} }));
+    // A reply address that is not <inbox>.<key>: refused, and the caller told on the command id's subject.
+    const told = nc.subscribe(subjects.reply('c-y'), { max: 1, timeout: 10_000 });
+    await js.publish(
+      mailbox,
+      JSON.stringify({ commandId: 'c-y', actorId: 'p1', command: {}, replyTo: 'a.b.>' }),
+    );
+    for await (const msg of told)
+      expect(msg.json()).to.deep.include({ status: 'rejected', code: 'invalid_envelope' });
 
     const after = await c1.send('poison', 'p1', { type: 'add', amount: 3 });
     expect(after).to.deep.equal({ status: 'accepted', version: 1, reply: { total: 3 } });
@@ -125,7 +147,7 @@ describe('actor runtime (real NATS JetStream and FerretDB)', function () {
         (n, m) => n + Number(m[1]),
         0,
       );
-    expect(count('invalid_envelope')).to.equal(2);
+    expect(count('invalid_envelope')).to.equal(3);
     expect(count('decider_threw')).to.equal(1);
     const queryError = await c1.query('poison', 'p1', { type: 'nonsense' }).catch((err: unknown) => err);
     expect(queryError).to.be.instanceOf(ActorClientError).and.have.property('code', 'query_failed');

@@ -30,6 +30,11 @@ export interface SendOptions {
  */
 export class ActorClient {
   readonly #js: JetStreamClient;
+  /** This client's reply inbox: one subscription for the results of all its commands. */
+  readonly #inbox = nuid.next();
+  readonly #waiting = new Map<string, (result: CommandResult | undefined) => void>();
+  #listening = false;
+  #nextKey = 0;
 
   constructor(
     private readonly nc: NatsConnection,
@@ -54,35 +59,70 @@ export class ActorClient {
         throw new ActorClientError('invalid_id', `${what} must be 1-128 of A-Z a-z 0-9 _ -`);
     }
     const partition = partitionOf(actorId, this.partitions);
-    const replies = this.nc.subscribe(subjects.reply(commandId), { max: 1, timeout: timeoutMs });
-    const reply = (async () => {
-      for await (const msg of replies) return msg.json<CommandResult>();
-      return undefined;
-    })().catch(() => undefined);
-
-    const h = traceHeaders();
+    const key = String(this.#nextKey++);
+    const reply = this.#awaitReply(key, timeoutMs);
+    const deadline = Date.now() + timeoutMs;
     try {
       const ack = await this.#js.publish(
         subjects.command(type, partition, actorId),
-        encode({ commandId, actorId, command }),
-        { msgID: commandId, headers: h, timeout: timeoutMs },
+        encode({ commandId, actorId, command, replyTo: `${this.#inbox}.${key}` }),
+        { msgID: commandId, headers: traceHeaders(), timeout: timeoutMs },
       );
       if (ack.duplicate) {
-        // Sent before (a retry): the result may already exist; ask the owner.
-        const known = await this.#askResult(type, partition, actorId, commandId, timeoutMs);
-        if (known) {
-          replies.unsubscribe();
-          return known;
-        }
+        // Sent before (a retry): its result goes to the first send's reply address; ask the owner for it.
+        this.#waiting.get(key)?.(undefined);
+        return await this.#pollResult(type, partition, actorId, commandId, deadline);
       }
     } catch (err) {
-      replies.unsubscribe();
+      this.#waiting.get(key)?.(undefined);
+      if (err instanceof ActorClientError) throw err;
       throw new ActorClientError('unavailable', `could not enqueue the command: ${(err as Error).message}`);
     }
     const result = await reply;
     if (!result)
       throw new ActorClientError('timeout', `no result for command ${commandId} within ${timeoutMs} ms`);
     return result;
+  }
+
+  /** The result announced to `<inbox>.<key>`, or undefined after the timeout (or when given up). */
+  #awaitReply(key: string, timeoutMs: number): Promise<CommandResult | undefined> {
+    if (!this.#listening) {
+      this.#listening = true;
+      this.nc.subscribe(subjects.inbox(this.#inbox), {
+        callback: (err, msg) => {
+          if (err) return;
+          const waiter = this.#waiting.get(msg.subject.slice(msg.subject.lastIndexOf('.') + 1));
+          waiter?.(msg.json<CommandResult>());
+        },
+      });
+    }
+    return new Promise((resolve) => {
+      const done = (result: CommandResult | undefined) => {
+        clearTimeout(timer);
+        this.#waiting.delete(key);
+        resolve(result);
+      };
+      const timer = setTimeout(() => done(undefined), timeoutMs);
+      this.#waiting.set(key, done);
+    });
+  }
+
+  /** Asks the owner for a command's result until it has one or the deadline passes. */
+  async #pollResult(
+    type: string,
+    partition: number,
+    actorId: string,
+    commandId: string,
+    deadline: number,
+  ): Promise<CommandResult> {
+    for (let wait = 25; ; wait = Math.min(wait * 2, 250)) {
+      const left = deadline - Date.now();
+      const known = left > 0 ? await this.#askResult(type, partition, actorId, commandId, left) : undefined;
+      if (known) return known;
+      if (Date.now() + wait >= deadline)
+        throw new ActorClientError('timeout', `no result for command ${commandId} before the deadline`);
+      await new Promise((r) => setTimeout(r, wait));
+    }
   }
 
   async #askResult(type: string, partition: number, actorId: string, commandId: string, timeoutMs: number) {

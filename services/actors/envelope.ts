@@ -1,5 +1,6 @@
 import { safeIdPattern } from './partitioning.js';
 import type { StoredEvent } from './event-store.js';
+import { subjects } from './topology.js';
 
 // The wire formats between callers and actor hosts, and their validation.
 
@@ -8,7 +9,15 @@ export interface CommandEnvelope {
   commandId: string;
   actorId: string;
   command: unknown;
+  /** The caller's reply address, `<inbox>.<key>`; without it the result goes to the command id's subject. */
+  replyTo?: string;
 }
+
+const replyAddressPattern = /^[A-Za-z0-9_-]{1,64}\.[A-Za-z0-9_-]{1,64}$/;
+
+/** Where the result of a command is announced. */
+export const replySubjectOf = (envelope: Pick<CommandEnvelope, 'commandId' | 'replyTo'>): string =>
+  envelope.replyTo === undefined ? subjects.reply(envelope.commandId) : subjects.replyTo(envelope.replyTo);
 
 /** Requests on a partition's control subject. */
 export type ControlRequest =
@@ -48,6 +57,7 @@ export function parseCommandEnvelope(data: Uint8Array, subjectActorId: string): 
     commandId: id(raw.commandId, 'commandId'),
     actorId: id(raw.actorId, 'actorId'),
     command: raw.command,
+    ...(raw.replyTo === undefined ? {} : { replyTo: replyAddress(raw.replyTo) }),
   };
   if (envelope.actorId !== subjectActorId)
     throw new EnvelopeError('actorId does not match the mailbox subject');
@@ -55,11 +65,19 @@ export function parseCommandEnvelope(data: Uint8Array, subjectActorId: string): 
   return envelope;
 }
 
-/** The command id of a message that failed to parse, when one can be read, so the caller can be told. */
-export function salvageCommandId(data: Uint8Array): string | undefined {
+function replyAddress(value: unknown): string {
+  if (typeof value !== 'string' || !replyAddressPattern.test(value))
+    throw new EnvelopeError('replyTo must be <inbox>.<key>, each 1-64 characters of A-Z a-z 0-9 _ -');
+  return value;
+}
+
+/** Where to tell the caller of a message that failed to parse, when it can be read. */
+export function salvageReplySubject(data: Uint8Array): string | undefined {
   try {
-    const commandId = (JSON.parse(new TextDecoder().decode(data)) as { commandId?: unknown }).commandId;
-    return typeof commandId === 'string' && safeIdPattern.test(commandId) ? commandId : undefined;
+    const { commandId, replyTo } = JSON.parse(new TextDecoder().decode(data)) as Record<string, unknown>;
+    if (typeof commandId !== 'string' || !safeIdPattern.test(commandId)) return undefined;
+    const valid = typeof replyTo === 'string' && replyAddressPattern.test(replyTo);
+    return replySubjectOf({ commandId, ...(valid ? { replyTo } : {}) });
   } catch {
     return undefined;
   }

@@ -15,7 +15,8 @@ import {
   EnvelopeError,
   parseCommandEnvelope,
   parseControlRequest,
-  salvageCommandId,
+  replySubjectOf,
+  salvageReplySubject,
   toPublished,
 } from './envelope.js';
 import { ConcurrencyError, type EventStore, type StoredEvent } from './event-store.js';
@@ -62,6 +63,8 @@ export interface WorkerDeps {
 interface Pending {
   msg: JsMsg;
   incoming: Incoming;
+  /** Where its result is announced (the caller's reply address). */
+  replySubject: string;
 }
 
 /** One actor's place in the partition: its mailbox queue and, once activated, its cell. */
@@ -207,13 +210,14 @@ export class PartitionWorker {
     const { settings } = this.deps;
     const actorId = msg.subject.split('.').at(-1) ?? '';
     if (msg.info.deliveryCount > settings.maxDeliver) {
-      const commandId = salvageCommandId(msg.data);
+      const replyTo = salvageReplySubject(msg.data);
       const message = `delivered ${msg.info.deliveryCount} times without success`;
-      if (commandId) this.#reply(commandId, { status: 'rejected', code: 'max_deliveries', message });
+      if (replyTo) this.#reply(replyTo, { status: 'rejected', code: 'max_deliveries', message });
       void this.#park(msg, 'max_deliveries', message);
       return;
     }
     let incoming: Incoming;
+    let replySubject: string;
     try {
       const envelope = parseCommandEnvelope(msg.data, actorId);
       incoming = {
@@ -221,16 +225,16 @@ export class PartitionWorker {
         command: envelope.command,
         at: Math.floor(msg.info.timestampNanos / 1e6),
       };
+      replySubject = replySubjectOf(envelope);
     } catch (err) {
       const reason = err instanceof EnvelopeError ? err.message : String(err);
-      const commandId = salvageCommandId(msg.data);
-      if (commandId)
-        this.#reply(commandId, { status: 'rejected', code: 'invalid_envelope', message: reason });
+      const replyTo = salvageReplySubject(msg.data);
+      if (replyTo) this.#reply(replyTo, { status: 'rejected', code: 'invalid_envelope', message: reason });
       void this.#park(msg, 'invalid_envelope', reason);
       return;
     }
     const slot = this.#slotOf(actorId);
-    slot.queue.push({ msg, incoming });
+    slot.queue.push({ msg, incoming, replySubject });
     if (!slot.busy) void this.#inFlight.track(() => this.#drain(slot));
   }
 
@@ -274,8 +278,9 @@ export class PartitionWorker {
     metrics.batchSize.observe({ type: type.name }, batch.length);
 
     const now = Date.now();
+    const pendingOf = new Map(batch.map((p) => [p.incoming, p]));
     for (const { incoming, result, duplicate } of decision.outcomes) {
-      this.#reply(incoming.commandId, result);
+      this.#reply(pendingOf.get(incoming)!.replySubject, result);
       metrics.commands.inc({ type: type.name, outcome: duplicate ? 'duplicate' : result.status });
       metrics.commandSeconds.observe({ type: type.name }, (now - incoming.at) / 1000);
     }
@@ -284,15 +289,14 @@ export class PartitionWorker {
       if (cell.version - cell.snapshotVersion >= settings.snapshotEvery) this.#snapshot(cell);
     }
 
-    const byMsg = new Map(batch.map((p) => [p.incoming, p.msg]));
-    for (const { incoming } of decision.outcomes) byMsg.get(incoming)!.ack();
+    for (const { incoming } of decision.outcomes) pendingOf.get(incoming)!.msg.ack();
     for (const incoming of decision.poison) {
-      this.#reply(incoming.commandId, {
+      this.#reply(pendingOf.get(incoming)!.replySubject, {
         status: 'rejected',
         code: 'command_failed',
         message: 'the command could not be handled',
       });
-      await this.#park(byMsg.get(incoming)!, 'decider_threw', 'decide or evolve threw');
+      await this.#park(pendingOf.get(incoming)!.msg, 'decider_threw', 'decide or evolve threw');
     }
   }
 
@@ -380,8 +384,8 @@ export class PartitionWorker {
     });
   }
 
-  #reply(commandId: string, result: CommandResult): void {
-    this.deps.nc.publish(subjects.reply(commandId), encode(result));
+  #reply(subject: string, result: CommandResult): void {
+    this.deps.nc.publish(subject, encode(result));
   }
 
   async #park(msg: JsMsg, reason: string, detail: string): Promise<void> {
