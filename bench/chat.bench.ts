@@ -3,13 +3,14 @@
 // servers, in memory, no persistence), and through the durable floor (two
 // plain servers doing only what durability and order cost on this stack):
 // N clients in M rooms sending messages. Prints delivered messages/s and
-// send→deliver latency for each, and the ratios to Socket.IO.
+// send→deliver latency for each, and the ratios to Socket.IO. Each system
+// runs once unmeasured first.
 import { startPlatform } from '../e2e/platform.js';
 import { startTestEnv } from '../e2e/testenv/index.js';
 import { durableFloorWorkload } from './chat/durable-floor.js';
 import { metachatWorkload } from './chat/metachat.js';
 import { socketIoWorkload } from './chat/socket-io.js';
-import { run, shape, type ChatRun } from './chat/workload.js';
+import { run, shape, type ChatRun, type Workload } from './chat/workload.js';
 
 const env = await startTestEnv({ servers: ['nats', 'mongo', 'redis'] });
 try {
@@ -26,13 +27,19 @@ try {
     console.log(
       `chat benchmark: ${rooms} rooms × ${membersPerRoom} clients, ${messagesPerClient} messages each, every message delivered to its room's ${membersPerRoom} members; 2 servers each; 2 cores`,
     );
-    const peer = await run(await socketIoWorkload(env.redis!.url));
-    const floor = await run(await durableFloorWorkload(env.nats!.url, env.mongo!.url));
-    const floorPaced = await run(await durableFloorWorkload(env.nats!.url, env.mongo!.url), {
-      messagesPerSecond: 1000,
-    });
-    const ours = await run(await metachatWorkload(urls));
-    const paced = await run(await metachatWorkload(urls), { messagesPerSecond: 1000 });
+    // Each system first runs once unmeasured, so every one is measured warm (JIT-compiled), not the first cold.
+    const warm = async (workload: () => Promise<Workload>) => {
+      await run(await workload());
+      return workload;
+    };
+    const socketIo = await warm(() => socketIoWorkload(env.redis!.url));
+    const floorOf = await warm(() => durableFloorWorkload(env.nats!.url, env.mongo!.url));
+    const metachat = await warm(() => metachatWorkload(urls));
+    const peer = await run(await socketIo());
+    const floor = await run(await floorOf());
+    const floorPaced = await run(await floorOf(), { messagesPerSecond: 1000 });
+    const ours = await run(await metachat());
+    const paced = await run(await metachat(), { messagesPerSecond: 1000 });
     const row = (name: string, s: ChatRun) =>
       `| ${name.padEnd(48)} | ${String(s.delivered).padStart(9)} | ${s.perSecond.toFixed(0).padStart(12)} | ${s.p50Ms.toFixed(1).padStart(6)} | ${s.p99Ms.toFixed(1).padStart(7)} | ${(s.perSecond / peer.perSecond).toFixed(2).padStart(11)}× | ${s.cpuMsPerMessage.toFixed(2).padStart(11)} |`;
     console.log(
