@@ -207,9 +207,8 @@ async function consumeAsOwner<T>(options: DurableConsumerOptions<T>): Promise<Pr
     await js.publish(options.parkedSubject, msg.data).catch(() => undefined);
     msg.term('projection failed');
   };
-  // Applied events wait here for the write-behind flush before they are acked.
-  const held: JsMsg[] = [];
-  const settle = (msg: JsMsg) => (writeBehind ? held.push(msg) : msg.ack());
+  const behind = writeBehind && new HeldForWriteBehind(writeBehind, { name, log, batchSize, maxAttempts });
+  const settle = (msg: JsMsg) => (behind ? behind.hold(msg) : msg.ack());
   const apply = async (batch: JsMsg[]) => {
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {
       try {
@@ -236,38 +235,14 @@ async function consumeAsOwner<T>(options: DurableConsumerOptions<T>): Promise<Pr
     }
   };
 
-  let lastWriteBehind = Date.now();
-  const writeBehindDue = () =>
-    writeBehind !== undefined &&
-    held.length > 0 &&
-    (held.length >= batchSize || Date.now() - lastWriteBehind >= writeBehind.everyMs);
-  /** Flushes the pending writes, then acks the events they came from; unacked after repeated failures (redelivered later). */
-  const completeWriteBehind = async () => {
-    const covered = held.splice(0);
-    lastWriteBehind = Date.now();
-    for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-      try {
-        await writeBehind!.flush();
-        for (const msg of covered) msg.ack();
-        return;
-      } catch (err) {
-        log.warn('projection failed to write behind; retrying', { projection: name, attempt, error: err });
-        if (attempt < maxAttempts) await backoff(attempt);
-      }
-    }
-    log.error('projection gave up writing behind; its events come again after the ack wait', {
-      projection: name,
-      events: covered.length,
-    });
-  };
-
+  const writeBehindDue = () => behind?.due() ?? false;
   const pending: JsMsg[] = [];
   let flushing: Promise<void> | undefined;
   let timer: NodeJS.Timeout | undefined;
   const drain = async () => {
     while (pending.length > 0 || writeBehindDue()) {
       if (pending.length > 0) await apply(pending.splice(0, batchSize));
-      if (writeBehindDue()) await completeWriteBehind();
+      if (writeBehindDue()) await behind?.writeAndAck();
     }
   };
   /** Starts draining unless a drain runs; one that ends with work left (or held events) goes on, or sets the timer. */
@@ -280,8 +255,8 @@ async function consumeAsOwner<T>(options: DurableConsumerOptions<T>): Promise<Pr
     });
   };
   const scheduleWriteBehind = () => {
-    if (!writeBehind || held.length === 0 || timer) return;
-    const wait = Math.max(0, lastWriteBehind + writeBehind.everyMs - Date.now());
+    const wait = behind?.msUntilDue();
+    if (wait === undefined || timer) return;
     timer = setTimeout(() => {
       timer = undefined;
       kick();
@@ -299,9 +274,62 @@ async function consumeAsOwner<T>(options: DurableConsumerOptions<T>): Promise<Pr
       await loop;
       while (flushing) await flushing;
       clearTimeout(timer);
-      if (held.length > 0) await completeWriteBehind();
+      await behind?.writeAndAck();
     },
   };
+}
+
+/**
+ * Applied events held unacked until the write-behind flush after them: due
+ * once a batch's worth waits or the interval has passed since the last.
+ */
+class HeldForWriteBehind {
+  readonly #held: JsMsg[] = [];
+  #lastWrite = Date.now();
+
+  constructor(
+    private readonly writeBehind: WriteBehind,
+    private readonly settings: { name: string; log: Logger; batchSize: number; maxAttempts: number },
+  ) {}
+
+  hold(msg: JsMsg): void {
+    this.#held.push(msg);
+  }
+
+  due(now = Date.now()): boolean {
+    const { length } = this.#held;
+    return (
+      length > 0 && (length >= this.settings.batchSize || now - this.#lastWrite >= this.writeBehind.everyMs)
+    );
+  }
+
+  /** How long until it is due; undefined when nothing is held. */
+  msUntilDue(now = Date.now()): number | undefined {
+    if (this.#held.length === 0) return undefined;
+    return Math.max(0, this.#lastWrite + this.writeBehind.everyMs - now);
+  }
+
+  /** Flushes the pending writes, then acks the events they came from; unacked after repeated failures (redelivered later). */
+  async writeAndAck(): Promise<void> {
+    if (this.#held.length === 0) return;
+    const { name, log, maxAttempts } = this.settings;
+    const covered = this.#held.splice(0);
+    this.#lastWrite = Date.now();
+    for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+      try {
+        await this.writeBehind.flush();
+        for (const msg of covered) msg.ack();
+        return;
+      } catch (err) {
+        log.warn('projection failed to write behind; retrying', { projection: name, attempt, error: err });
+        if (attempt < maxAttempts) await backoff(attempt);
+      }
+    }
+    log.error('projection gave up writing behind; its events come again after the ack wait', {
+      projection: name,
+      events: covered.length,
+    });
+  }
 }
 
 const backoff = (attempt: number) => new Promise((r) => setTimeout(r, Math.min(5000, 100 * 2 ** attempt)));
