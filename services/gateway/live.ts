@@ -23,6 +23,7 @@ import type { RateLimiter } from './rate-limit.js';
 import type { BlockCache } from './block-cache.js';
 import { PresenceRelay } from './presence-relay.js';
 import { RoomCursor, type RoomEventFrame } from './room-cursor.js';
+import { eventFrame, SharedFrames } from './shared-frames.js';
 import { TypingRelay } from './typing-relay.js';
 
 // Live delivery over WebSocket at /ws?access_token=…
@@ -394,36 +395,5 @@ export class LiveHub implements Fanout {
       client.alive = false;
       client.ws.ping();
     }
-  }
-}
-
-type EventOfFrame = Omit<RoomEventFrame, 'room' | 'seq'>;
-const eventFrame = ({ room, seq }: RoomEventFrame, event: EventOfFrame) => ({
-  type: 'event',
-  room,
-  seq,
-  event,
-});
-
-/**
- * A room's events as every member who sees them unchanged gets them: split
- * and serialised once per event for all its clients, not once per client.
- */
-class SharedFrames {
-  readonly #entries = new Map<RoomEventFrame, { event: EventOfFrame; text?: string }>();
-
-  of(frame: RoomEventFrame): { event: EventOfFrame; text?: string } {
-    let entry = this.#entries.get(frame);
-    if (!entry) {
-      const { room: _room, seq: _seq, ...event } = frame;
-      entry = { event };
-      this.#entries.set(frame, entry);
-    }
-    return entry;
-  }
-
-  text(frame: RoomEventFrame): string {
-    const entry = this.of(frame);
-    return (entry.text ??= JSON.stringify(eventFrame(frame, entry.event)));
   }
 }
