@@ -4,6 +4,7 @@ import { MetaChat, type RoomEvent } from '../../services/sdk/index.js';
 import type { Platform } from '../platform.js';
 import { startTestPlatform } from '../test-platform.js';
 import { eventually } from '../testenv/eventually.js';
+import { crowdInRooms } from './crowd.js';
 
 const rooms = 4;
 const senders = 10;
@@ -28,19 +29,11 @@ describe('chat under a replica crash (SIGKILL during a 5,000-message load)', fun
       new MetaChat({ baseUrl: url, WebSocket: WebSocket as never, sendAttempts: 12 });
     const owner = client(a!);
     await owner.register('owner@example.com', 'Owner', 'owner-password');
-    const people = await Promise.all(
-      Array.from({ length: senders }, async (_, i) => {
-        const c = client(i % 2 ? b! : a!);
-        const id = (await c.register(`sender${i}@example.com`, `Sender ${i}`, 'sender-password')).id;
-        return { c, id };
-      }),
-    );
-    const roomIds = await Promise.all(
-      Array.from(
-        { length: rooms },
-        async (_, r) => (await owner.createRoom(`load ${r}`, { members: people.map((p) => p.id) })).id,
-      ),
-    );
+    const { people, roomIds } = await crowdInRooms(owner, (i) => client(i % 2 ? b! : a!), {
+      people: senders,
+      rooms,
+      name: 'sender',
+    });
     const listeners = roomIds.map((room) => owner.events({ [room]: 0 }));
     await Promise.all(listeners.map((l) => l.subscribed));
     const received = roomIds.map(() => [] as RoomEvent[]);

@@ -4,6 +4,7 @@ import { MetaChat } from '../../services/sdk/index.js';
 import type { Platform } from '../platform.js';
 import { startTestPlatform } from '../test-platform.js';
 import { eventually } from '../testenv/eventually.js';
+import { crowdInRooms } from './crowd.js';
 
 const rooms = 3;
 const writers = 6;
@@ -23,19 +24,7 @@ describe('chat read model under two chat replicas (edits right after their messa
     const client = () => new MetaChat({ baseUrl: url, WebSocket: WebSocket as never });
     const owner = client();
     await owner.register('replicas-owner@example.com', 'Owner', 'owner-password');
-    const people = await Promise.all(
-      Array.from({ length: writers }, async (_, i) => {
-        const c = client();
-        const id = (await c.register(`replicas${i}@example.com`, `Writer ${i}`, 'writer-password')).id;
-        return { c, id };
-      }),
-    );
-    const roomIds = await Promise.all(
-      Array.from(
-        { length: rooms },
-        async (_, r) => (await owner.createRoom(`replicas ${r}`, { members: people.map((p) => p.id) })).id,
-      ),
-    );
+    const { people, roomIds } = await crowdInRooms(owner, client, { people: writers, rooms, name: 'writer' });
 
     const written = new Map<string, { room: string; seq: number; by: string }>();
     await Promise.all(
