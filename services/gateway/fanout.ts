@@ -43,7 +43,8 @@ const held = new Set<Duplex>();
 /**
  * Corks the socket under a WebSocket until this turn of the event loop ends,
  * so the frames a client gets from one batch of NATS messages leave in one
- * write (one system call), not one each.
+ * write (one system call), not one each. `ws` keeps its socket in `_socket`
+ * (not public API): without it, frames simply go out one write each.
  */
 function holdWritesThisTurn(ws: WebSocket): void {
   const socket = (ws as WebSocket & { _socket?: Duplex })._socket;
