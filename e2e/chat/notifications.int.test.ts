@@ -91,7 +91,18 @@ describe('notifications end to end (offline mentions and direct messages; push h
       async () => (await ann.presence([bobId])).presence[0]!.status === 'online',
     );
     const dm = (await ann.openDirect(bobId)).id;
+    const carol = new MetaChat({ baseUrl: platform.gateways[0]!.url, WebSocket: WebSocket as never });
+    const carolId = (await carol.register('notify-carol@example.com', 'Carol', 'carol-password')).id;
+    const toCarol = (await ann.openDirect(carolId)).id;
     await ann.send(dm, 'while you are here');
+    // Room events are notified in stream order: once Carol (offline) hears of a later message, the
+    // one above has had its turn while Bob was still online. (A send is answered before its event is
+    // published, so without this Bob could be gone before the notifier reaches it.)
+    await ann.send(toCarol, 'after that');
+    await eventually(
+      'Carol’s notification',
+      async () => (await carol.notifications()).notifications.length > 0,
+    );
     live.close();
     await eventually(
       'Bob offline',
@@ -102,7 +113,6 @@ describe('notifications end to end (offline mentions and direct messages; push h
       const listed = await bob.notifications();
       return listed.notifications.length > 0 ? listed : undefined;
     });
-    // Messages are notified in order, so the first (online) one had its chance before this one.
     expect(notifications.map((n) => [n.kind, n.excerpt])).to.deep.equal([['direct', 'while you are away']]);
   });
 
