@@ -9,7 +9,7 @@ import { SnapshotWriter } from './snapshot-writer.js';
 import { PartitionLeases } from './leases.js';
 import { createActorMetrics } from './metrics.js';
 import { PartitionWorker, type RuntimeSettings } from './partition-worker.js';
-import { defaultDuplicateWindowMs, ensureStreams, leaseKv } from './topology.js';
+import { defaultDuplicateWindowMs, ensureStreams, leaseBucket, leaseKv } from './topology.js';
 import type { AnyActorType } from './types.js';
 
 export interface HostOptions {
@@ -71,7 +71,7 @@ export class ActorHost {
 
     for (const type of types) {
       await ensureStreams(jsm, type.name, { duplicateWindowMs: options.duplicateWindowMs });
-      const kv = await leaseKv(nc, type.name, options.leaseTtlMs);
+      const kv = await leaseKv(nc, leaseBucket(type.name), options.leaseTtlMs);
       const typeLog = log.child({ actorType: type.name });
       const key = (p: number) => `${type.name}/${p}`;
       const lease: PartitionLeases = new PartitionLeases(

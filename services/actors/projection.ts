@@ -7,7 +7,6 @@ import {
   type JetStreamManager,
   type JsMsg,
 } from '@nats-io/jetstream';
-import { Kvm } from '@nats-io/kv';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { NatsConnection } from '@nats-io/transport-node';
@@ -15,7 +14,14 @@ import { MongoServerError, type Collection, type Document } from 'mongodb';
 import type { Logger } from '../kit/log.js';
 import type { PublishedEvent } from './envelope.js';
 import { PartitionLeases } from './leases.js';
-import { defaultDuplicateWindowMs, ensureStreams, streams, subjects } from './topology.js';
+import {
+  defaultDuplicateWindowMs,
+  ensureStreams,
+  leaseKv,
+  projectionLeaseBucket,
+  streams,
+  subjects,
+} from './topology.js';
 
 export interface ProjectedEvent {
   event: PublishedEvent;
@@ -67,9 +73,10 @@ export interface Projection {
  * Keeps a read model up to date from an actor type's events: a durable
  * JetStream consumer, consumed by one replica at a time, delivers them in
  * order; whatever arrived while the previous batch was being written forms
- * the next batch, which is handled and then acked. A failing batch is retried in place (so order holds); if it
- * keeps failing, its events are tried one by one and those that still fail
- * are parked, so one bad event cannot stop the read model.
+ * the next batch, which is handled and then acked. A failing batch is
+ * retried in place (so order holds); if it keeps failing, its events are
+ * tried one by one and those that still fail are parked, so one bad event
+ * cannot stop the read model.
  */
 export async function startProjection(options: ProjectionOptions): Promise<Projection> {
   const { actorType } = options;
@@ -119,8 +126,7 @@ export interface DurableConsumerOptions<T> {
  */
 export async function consumeDurably<T>(options: DurableConsumerOptions<T>): Promise<Projection> {
   const ttlMs = options.ownershipTtlMs ?? defaultOwnershipTtlMs;
-  const bucket = `projection_${options.name.replace(/[^a-zA-Z0-9_-]/g, '_')}`;
-  const kv = await new Kvm(options.nc).create(bucket, { history: 1, ttl: ttlMs });
+  const kv = await leaseKv(options.nc, projectionLeaseBucket(options.name), ttlMs);
   let running: Projection | undefined;
   const ownership = new PartitionLeases(
     kv,

@@ -30,6 +30,8 @@ export const streams = {
 
 export const consumerName = (type: string, partition: number) => `cmd-${type}-p${partition}`;
 export const leaseBucket = (type: string) => `actor_leases_${type}`;
+/** The lease of a projection (by its durable name): who of the replicas consumes it. */
+export const projectionLeaseBucket = (name: string) => `projection_${name.replace(/[^a-zA-Z0-9_-]/g, '_')}`;
 
 export interface TopologyOptions {
   /** How long JetStream remembers a Nats-Msg-Id to drop a re-sent command or event. */
@@ -76,6 +78,7 @@ export async function ensureStreams(
   }
 }
 
-export function leaseKv(nc: NatsConnection, type: string, ttlMs: number): Promise<KV> {
-  return new Kvm(nc).create(leaseBucket(type), { history: 1, ttl: ttlMs });
+/** A bucket of leases: what is not renewed within `ttlMs` expires. */
+export function leaseKv(nc: NatsConnection, bucket: string, ttlMs: number): Promise<KV> {
+  return new Kvm(nc).create(bucket, { history: 1, ttl: ttlMs });
 }
