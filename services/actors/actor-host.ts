@@ -5,6 +5,7 @@ import type { Registry } from 'prom-client';
 import type { Logger } from '../kit/log.js';
 import { EventStore } from './event-store.js';
 import { GroupCommit } from './group-commit.js';
+import { JetStreamPublisher } from './jetstream-publisher.js';
 import { SnapshotWriter } from './snapshot-writer.js';
 import { PartitionLeases } from './leases.js';
 import { createActorMetrics } from './metrics.js';
@@ -60,6 +61,7 @@ export class ActorHost {
     const { nc, db, types, log, registry, options } = deps;
     const jsm = await jetstreamManager(nc);
     const js = jetstream(nc);
+    const publisher = new JetStreamPublisher(nc);
     const store = new EventStore(db);
     await store.ensureIndexes();
     const metrics = createActorMetrics(registry);
@@ -85,6 +87,7 @@ export class ActorHost {
               nc,
               js,
               jsm,
+              publisher,
               store,
               appends,
               snapshots,

@@ -1,7 +1,7 @@
-import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
 import { nuid, type NatsConnection } from '@nats-io/transport-node';
 import { traceHeaders } from '../kit/nats-trace.js';
 import { encode } from './envelope.js';
+import { JetStreamPublisher } from './jetstream-publisher.js';
 import { partitionOf, safeIdPattern } from './partitioning.js';
 import { subjects } from './topology.js';
 import type { CommandResult } from './types.js';
@@ -29,7 +29,7 @@ export interface SendOptions {
  * command id and the first result comes back, never a second application.
  */
 export class ActorClient {
-  readonly #js: JetStreamClient;
+  readonly #publisher: JetStreamPublisher;
   /** This client's reply inbox: one subscription for the results of all its commands. */
   readonly #inbox = nuid.next();
   readonly #waiting = new Map<string, (result: CommandResult | undefined) => void>();
@@ -40,7 +40,7 @@ export class ActorClient {
     private readonly nc: NatsConnection,
     private readonly partitions: number,
   ) {
-    this.#js = jetstream(nc);
+    this.#publisher = new JetStreamPublisher(nc);
   }
 
   async send(
@@ -63,10 +63,10 @@ export class ActorClient {
     const reply = this.#awaitReply(key, timeoutMs);
     const deadline = Date.now() + timeoutMs;
     try {
-      const ack = await this.#js.publish(
+      const ack = await this.#publisher.publish(
         subjects.command(type, partition, actorId),
         encode({ commandId, actorId, command, replyTo: `${this.#inbox}.${key}` }),
-        { msgID: commandId, headers: traceHeaders(), timeout: timeoutMs },
+        { msgID: commandId, headers: traceHeaders(), timeoutMs },
       );
       if (ack.duplicate) {
         // Sent before (a retry): its result goes to the first send's reply address; ask the owner for it.

@@ -21,6 +21,7 @@ import {
 } from './envelope.js';
 import { ConcurrencyError, type EventStore, type StoredEvent } from './event-store.js';
 import type { GroupCommit } from './group-commit.js';
+import type { JetStreamPublisher } from './jetstream-publisher.js';
 import type { SnapshotWriter } from './snapshot-writer.js';
 import type { ActorMetrics } from './metrics.js';
 import { consumerName, streams, subjects } from './topology.js';
@@ -49,6 +50,8 @@ export interface WorkerDeps {
   nc: NatsConnection;
   js: JetStreamClient;
   jsm: JetStreamManager;
+  /** Publishes the events (the hot path; `js` serves the rare publishes). */
+  publisher: JetStreamPublisher;
   store: EventStore;
   /** Shared by every partition of the replica: one insert in flight at a time. */
   appends: GroupCommit;
@@ -360,12 +363,12 @@ export class PartitionWorker {
    * publish the earlier one.
    */
   async #publishEvents(events: StoredEvent[]): Promise<void> {
-    const { js, type } = this.deps;
+    const { publisher, type } = this.deps;
     for (const event of events) {
       const h = natsHeaders();
       h.set('Metachat-Event-Type', event.type);
       h.set('Metachat-Version', String(event.version));
-      await js.publish(subjects.event(type.name, event.actorId), encode(toPublished(event)), {
+      await publisher.publish(subjects.event(type.name, event.actorId), encode(toPublished(event)), {
         msgID: event._id,
         headers: h,
       });
