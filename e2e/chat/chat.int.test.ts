@@ -1,8 +1,11 @@
+import { jetstream } from '@nats-io/jetstream';
 import { expect } from 'chai';
 import jwt from 'jsonwebtoken';
 import { request } from 'node:http';
 import { WebSocket } from 'ws';
 import { liveSocketUrl, MetaChat, type RoomEvent } from '../../services/sdk/index.js';
+import { subjects } from '../../services/actors/topology.js';
+import { connectNats } from '../../services/kit/nats-connect.js';
 import { rawSocket } from '../raw-socket.js';
 import { failure } from '../sdk-failure.js';
 import type { Platform } from '../platform.js';
@@ -315,6 +318,24 @@ describe('chat end to end (identity, chat and two gateways as processes; real NA
       refused.once('close', (c, r) => resolve([c, String(r)])),
     );
     expect([code, reason]).to.deep.equal([4401, 'token_invalid']);
+  });
+
+  it('keeps delivering live after an event on the room stream that is not JSON', async () => {
+    const nc = await connectNats({ servers: platform.natsUrl });
+    try {
+      const before = await ann.send(room, 'before the garbled event');
+      const lives = [bob.events({ [room]: before.seq }), bobOnB.events({ [room]: before.seq })]; // one per gateway
+      await Promise.all(lives.map((l) => l.caughtUp));
+      await jetstream(nc).publish(subjects.event('room', 'r_garbled'), new TextEncoder().encode('{not json'));
+      const { seq } = await ann.send(room, 'after the garbled event');
+      for (const live of lives) {
+        const [event] = await take(live, 1);
+        live.close();
+        expect(event).to.deep.include({ room, seq });
+      }
+    } finally {
+      await nc.close();
+    }
   });
 
   it('keeps answering past 1,500 rooms created 8 at a time (large bulk writes once starved the event appends)', async () => {

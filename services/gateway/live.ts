@@ -1,4 +1,4 @@
-import { DeliverPolicy, jetstream, type ConsumerMessages } from '@nats-io/jetstream';
+import { DeliverPolicy, jetstream, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
@@ -139,17 +139,24 @@ export class LiveHub implements Fanout {
           filter_subjects: [subjects.allEvents('room')],
           deliver_policy: DeliverPolicy.New,
         });
-        this.#events = await consumer.consume();
+        // A callback, not the async iterator: no promise and iterator step per event on the hottest path.
+        this.#events = await consumer.consume({ callback: (msg) => this.#onRoomEvent(msg) });
       } catch {
         await new Promise((r) => setTimeout(r, 500)); // the chat service has not created the stream yet
       }
     }
     this.#connected = true;
-    for await (const msg of this.#events) {
+  }
+
+  #onRoomEvent(msg: JsMsg): void {
+    try {
       const event = msg.json<PublishedEvent>();
       if (event.data.type === 'MessageSent')
         this.#typing.messageSent(event.actorId, String(event.data.author));
       this.#deliver(event.actorId, [{ room: event.actorId, seq: event.version, ...event.data }]);
+    } catch (err) {
+      // A throw would stop the consumer (live delivery for every room); a bad event is skipped.
+      this.deps.log.error('a room event could not be delivered', { subject: msg.subject, error: err });
     }
   }
 
