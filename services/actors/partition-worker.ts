@@ -138,10 +138,11 @@ export class PartitionWorker {
       },
     });
     const consumer = await js.consumers.get(streams.commands(type.name), name);
-    this.#messages = await consumer.consume({ max_messages: 2000 });
-    this.#consuming = (async () => {
-      for await (const msg of this.#messages!) this.#dispatch(msg);
-    })().catch((err: unknown) => this.deps.log.error('partition consumer ended', { partition, error: err }));
+    // A callback, not the async iterator: no promise and iterator step per command.
+    this.#messages = await consumer.consume({ max_messages: 2000, callback: (msg) => this.#dispatch(msg) });
+    this.#consuming = this.#messages.closed().then((err) => {
+      if (err) this.deps.log.error('partition consumer ended', { partition, error: err });
+    });
     this.#sweeper = setInterval(() => this.#passivateIdle(), Math.min(settings.idleMs, 1000));
     this.#keepAlive = setInterval(
       () => this.#markWorking(),
