@@ -1,4 +1,5 @@
 import { nuid, type NatsConnection } from '@nats-io/transport-node';
+import { subscribeJson } from '../kit/nats-subscribe.js';
 import { traceHeaders } from '../kit/nats-trace.js';
 import { encode } from './envelope.js';
 import { JetStreamPublisher } from './jetstream-publisher.js';
@@ -88,13 +89,13 @@ export class ActorClient {
   #awaitReply(key: string, timeoutMs: number): Promise<CommandResult | undefined> {
     if (!this.#listening) {
       this.#listening = true;
-      this.nc.subscribe(subjects.inbox(this.#inbox), {
-        callback: (err, msg) => {
-          if (err) return;
-          const waiter = this.#waiting.get(msg.subject.slice(msg.subject.lastIndexOf('.') + 1));
-          waiter?.(msg.json<CommandResult>());
-        },
-      });
+      // A reply that is not JSON is skipped: its caller's wait ends in a timeout error.
+      subscribeJson<CommandResult>(
+        this.nc,
+        subjects.inbox(this.#inbox),
+        (result, msg) => this.#waiting.get(msg.subject.slice(msg.subject.lastIndexOf('.') + 1))?.(result),
+        { warn: () => undefined },
+      );
     }
     return new Promise((resolve) => {
       const done = (result: CommandResult | undefined) => {

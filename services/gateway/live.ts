@@ -12,6 +12,7 @@ import type { AccessClaims } from '../identity/tokens.js';
 import type { AccessTokenVerifier } from '../identity/verifier.js';
 import { ApiError, validationFailed } from '../kit/api-error.js';
 import type { Logger } from '../kit/log.js';
+import { subscribeJson } from '../kit/nats-subscribe.js';
 import { callRpc } from '../kit/rpc.js';
 import { Semaphore } from '../kit/semaphore.js';
 import { isDeviceState } from '../presence/presence.js';
@@ -80,7 +81,7 @@ export class LiveHub implements Fanout {
     this.#wss = new WebSocketServer({ server, path: '/ws', maxPayload: deps.maxFrameBytes });
     this.#wss.on('connection', (ws, req) => void this.#accept(ws, req));
     this.#presence = new PresenceRelay({ nc: deps.nc, store: deps.presence, fanout: this, log: deps.log });
-    this.#typing = new TypingRelay({ nc: deps.nc, fanout: this, ttlMs: deps.typingTtlMs });
+    this.#typing = new TypingRelay({ nc: deps.nc, fanout: this, ttlMs: deps.typingTtlMs, log: deps.log });
     deps.blocks.onChange((user) => void this.#reloadBlocks(user));
   }
 
@@ -110,13 +111,14 @@ export class LiveHub implements Fanout {
     this.#heartbeat = setInterval(() => this.#checkAlive(), 30_000);
     this.#presence.start();
     this.#typing.start();
-    this.#receipts = this.deps.nc.subscribe(receiptSubject('*'), {
-      callback: (err, msg) => {
-        if (err) return;
-        const receipt = msg.json<{ room: string; user: string; seq: number }>();
+    this.#receipts = subscribeJson<{ room: string; user: string; seq: number }>(
+      this.deps.nc,
+      receiptSubject('*'),
+      (receipt) => {
         for (const client of this.clientsIn([receipt.room])) send(client, { type: 'receipt', ...receipt });
       },
-    });
+      this.deps.log,
+    );
     void this.#follow();
   }
 

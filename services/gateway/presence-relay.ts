@@ -3,6 +3,7 @@ import { chatSubjects, maxMemberOfUsers } from '../chat/endpoints.js';
 import type { Logger } from '../kit/log.js';
 import { callRpc } from '../kit/rpc.js';
 import { coalesce, type DeviceState, type Presence } from '../presence/presence.js';
+import { subscribeJson } from '../kit/nats-subscribe.js';
 import type { PresenceStore } from '../presence/presence-store.js';
 import type { Fanout, LiveClient } from './fanout.js';
 
@@ -41,11 +42,12 @@ export class PresenceRelay {
   ) {}
 
   start(): void {
-    this.#subscription = this.deps.nc.subscribe(changedSubject, {
-      callback: (err, msg) => {
-        if (!err) coalesce(this.#pending, [msg.json<PresenceChange>()]);
-      },
-    });
+    this.#subscription = subscribeJson<PresenceChange>(
+      this.deps.nc,
+      changedSubject,
+      (change) => coalesce(this.#pending, [change]),
+      this.deps.log,
+    );
     const sweepEvery = Math.max(200, Math.min(1000, this.deps.store.ttlMs / 3));
     this.#timers.push(
       setInterval(() => this.#flush(), flushMs),

@@ -1,4 +1,6 @@
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
+import type { Logger } from '../kit/log.js';
+import { subscribeJson } from '../kit/nats-subscribe.js';
 import type { Fanout, LiveClient } from './fanout.js';
 
 // Typing indicators: ephemeral signals on core NATS, never stored. A client
@@ -16,16 +18,15 @@ export class TypingRelay {
   /** `${device} ${room}` → when that client's last signal was published. */
   readonly #lastSignal = new Map<string, number>();
 
-  constructor(private readonly deps: { nc: NatsConnection; fanout: Fanout; ttlMs: number }) {}
+  constructor(private readonly deps: { nc: NatsConnection; fanout: Fanout; ttlMs: number; log: Logger }) {}
 
   start(): void {
-    this.#subscription = this.deps.nc.subscribe(subjectOf('*'), {
-      callback: (err, msg) => {
-        if (err) return;
-        const { room, user } = msg.json<{ room: string; user: string }>();
-        this.#typingIn(room, user);
-      },
-    });
+    this.#subscription = subscribeJson<{ room: string; user: string }>(
+      this.deps.nc,
+      subjectOf('*'),
+      ({ room, user }) => this.#typingIn(room, user),
+      this.deps.log,
+    );
   }
 
   close(): void {

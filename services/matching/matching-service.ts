@@ -15,6 +15,7 @@ import { portraitSubjects } from '../portrait/endpoints.js';
 import type { Portrait } from '../portrait/portrait-store.js';
 import { matchReasons, type Reason } from './explain.js';
 import { PortraitIndex } from './portrait-index.js';
+import { subscribeJson } from '../kit/nats-subscribe.js';
 import { recommendEntries, recommendRooms } from './recommend.js';
 import { portraitVector, vectorDims } from './vector.js';
 
@@ -125,14 +126,15 @@ export async function startMatchingService(
   const portraitOf = (user: string) => callRpc<Portrait>(nc, portraitSubjects.get, { user });
 
   const follow = (subject: string, handle: (body: unknown) => Promise<void>) =>
-    nc.subscribe(subject, {
-      callback: (err, msg) => {
-        if (err) return;
-        handle(msg.json()).catch((e: unknown) =>
+    subscribeJson<unknown>(
+      nc,
+      subject,
+      (body) =>
+        void handle(body).catch((e: unknown) =>
           log.warn('matching could not apply an update', { subject, error: e }),
-        );
-      },
-    });
+        ),
+      log,
+    );
   const subscriptions = [
     follow(portraitSubjects.updated, async (body) => {
       const portrait = body as Portrait;
