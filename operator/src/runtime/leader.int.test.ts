@@ -45,4 +45,33 @@ describe('leader election on a Lease (real API server)', function () {
     expect(overlaps).to.equal(0);
     await b.stop();
   });
+
+  it('never leads after it stopped, even when an attempt was in flight at the stop', async () => {
+    const kc = new KubeConfig();
+    kc.loadFromFile(server('kube').kubeconfigPath);
+    const log = createLogger({ service: 'leader-test', level: 'error' });
+    for (let round = 0; round < 8; round++) {
+      let startedAfterStop = 0;
+      let stopped = false;
+      const elector = new LeaderElector(
+        kc,
+        {
+          namespace: 'default',
+          name: `metachat-operator-stop-${round}`,
+          identity: 'replica-a',
+          leaseDurationMs: 3000,
+          retryPeriodMs: 1, // attempts back to back: the stop lands in one
+          onStartedLeading: () => void (stopped && startedAfterStop++),
+          onStoppedLeading: () => undefined,
+        },
+        log,
+      );
+      elector.start();
+      await eventually('the elector to lead', async () => elector.leading);
+      await elector.stop(false);
+      stopped = true;
+      await new Promise((r) => setTimeout(r, 100)); // the attempt that was in flight has ended
+      expect([elector.leading, startedAfterStop]).to.deep.equal([false, 0]);
+    }
+  });
 });

@@ -27,6 +27,7 @@ export class LeaderElector {
   #lastRenew = 0;
   #timer: NodeJS.Timeout | undefined;
   #stopped = false;
+  #attempt: Promise<void> | undefined;
 
   constructor(
     kc: KubeConfig,
@@ -44,8 +45,9 @@ export class LeaderElector {
   start(): void {
     const tick = async () => {
       if (this.#stopped) return;
-      await this.#tryAcquireOrRenew();
-      this.#timer = setTimeout(() => void tick(), this.options.retryPeriodMs);
+      this.#attempt = this.#tryAcquireOrRenew();
+      await this.#attempt;
+      if (!this.#stopped) this.#timer = setTimeout(() => void tick(), this.options.retryPeriodMs);
     };
     void tick();
   }
@@ -54,6 +56,8 @@ export class LeaderElector {
   async stop(release = true): Promise<void> {
     this.#stopped = true;
     clearTimeout(this.#timer);
+    // An attempt in flight could otherwise make this replica lead after it stopped.
+    await this.#attempt;
     if (this.#leading && release) await this.#release().catch(() => undefined);
     if (this.#leading) await this.#lose('stopped');
   }
