@@ -1,9 +1,9 @@
 import { nuid, type NatsConnection } from '@nats-io/transport-node';
-import { subscribeJson } from '../kit/nats-subscribe.js';
 import { traceHeaders } from '../kit/nats-trace.js';
 import { encode } from './envelope.js';
 import { JetStreamPublisher } from './jetstream-publisher.js';
 import { partitionOf, safeIdPattern } from './partitioning.js';
+import { ReplyInbox } from './reply-inbox.js';
 import { subjects } from './topology.js';
 import type { CommandResult } from './types.js';
 
@@ -33,15 +33,15 @@ export class ActorClient {
   readonly #publisher: JetStreamPublisher;
   /** This client's reply inbox: one subscription for the results of all its commands. */
   readonly #inbox = nuid.next();
-  readonly #waiting = new Map<string, (result: CommandResult | undefined) => void>();
-  #listening = false;
-  #nextKey = 0;
+  /** A result that is not JSON is skipped: its caller's wait ends in a timeout error. */
+  readonly #results: ReplyInbox<CommandResult>;
 
   constructor(
     private readonly nc: NatsConnection,
     private readonly partitions: number,
   ) {
     this.#publisher = new JetStreamPublisher(nc);
+    this.#results = new ReplyInbox(nc, subjects.replyTo(this.#inbox), (msg) => msg.json<CommandResult>());
   }
 
   async send(
@@ -60,52 +60,28 @@ export class ActorClient {
         throw new ActorClientError('invalid_id', `${what} must be 1-128 of A-Z a-z 0-9 _ -`);
     }
     const partition = partitionOf(actorId, this.partitions);
-    const key = String(this.#nextKey++);
-    const reply = this.#awaitReply(key, timeoutMs);
+    const expected = this.#results.expect(timeoutMs);
     const deadline = Date.now() + timeoutMs;
     try {
       const ack = await this.#publisher.publish(
         subjects.command(type, partition, actorId),
-        encode({ commandId, actorId, command, replyTo: `${this.#inbox}.${key}` }),
+        encode({ commandId, actorId, command, replyTo: `${this.#inbox}.${expected.key}` }),
         { msgID: commandId, headers: traceHeaders(), timeoutMs },
       );
       if (ack.duplicate) {
         // Sent before (a retry): its result goes to the first send's reply address; ask the owner for it.
-        this.#waiting.get(key)?.(undefined);
+        expected.abandon();
         return await this.#pollResult(type, partition, actorId, commandId, deadline);
       }
     } catch (err) {
-      this.#waiting.get(key)?.(undefined);
+      expected.abandon();
       if (err instanceof ActorClientError) throw err;
       throw new ActorClientError('unavailable', `could not enqueue the command: ${(err as Error).message}`);
     }
-    const result = await reply;
+    const result = await expected.reply;
     if (!result)
       throw new ActorClientError('timeout', `no result for command ${commandId} within ${timeoutMs} ms`);
     return result;
-  }
-
-  /** The result announced to `<inbox>.<key>`, or undefined after the timeout (or when given up). */
-  #awaitReply(key: string, timeoutMs: number): Promise<CommandResult | undefined> {
-    if (!this.#listening) {
-      this.#listening = true;
-      // A reply that is not JSON is skipped: its caller's wait ends in a timeout error.
-      subscribeJson<CommandResult>(
-        this.nc,
-        subjects.inbox(this.#inbox),
-        (result, msg) => this.#waiting.get(msg.subject.slice(msg.subject.lastIndexOf('.') + 1))?.(result),
-        { warn: () => undefined },
-      );
-    }
-    return new Promise((resolve) => {
-      const done = (result: CommandResult | undefined) => {
-        clearTimeout(timer);
-        this.#waiting.delete(key);
-        resolve(result);
-      };
-      const timer = setTimeout(() => done(undefined), timeoutMs);
-      this.#waiting.set(key, done);
-    });
   }
 
   /** Asks the owner for a command's result until it has one or the deadline passes. */

@@ -1,5 +1,6 @@
 import { createInbox, headers as natsHeaders, type Msg, type MsgHdrs } from '@nats-io/transport-node';
 import type { NatsConnection } from '@nats-io/transport-node';
+import { ReplyInbox } from './reply-inbox.js';
 
 /** JetStream's acknowledgement of a stored message. */
 export interface PubAck {
@@ -26,13 +27,6 @@ export interface PublishOptions {
   timeoutMs?: number;
 }
 
-interface Waiter {
-  subject: string;
-  resolve(ack: PubAck): void;
-  reject(err: PublishError): void;
-  timer: NodeJS.Timeout;
-}
-
 /**
  * Publishes to JetStream and waits for the stream's acknowledgement, as
  * `js.publish` does, but with every acknowledgement coming to one inbox
@@ -43,54 +37,31 @@ interface Waiter {
  * CPU. Only a failure builds an Error here.
  */
 export class JetStreamPublisher {
-  readonly #inbox = createInbox();
-  readonly #waiting = new Map<string, Waiter>();
-  #listening = false;
-  #nextKey = 0;
+  readonly #acks: ReplyInbox<Msg>;
 
   constructor(
     private readonly nc: NatsConnection,
     private readonly defaultTimeoutMs = 5000,
-  ) {}
+  ) {
+    this.#acks = new ReplyInbox(nc, createInbox(), (msg) => msg);
+  }
 
-  publish(subject: string, data: Uint8Array, options: PublishOptions = {}): Promise<PubAck> {
-    if (!this.#listening) {
-      this.#listening = true;
-      this.nc.subscribe(`${this.#inbox}.*`, {
-        callback: (err, msg) => {
-          if (!err) this.#settle(msg);
-        },
-      });
-    }
-    const key = (this.#nextKey++).toString(36);
+  async publish(subject: string, data: Uint8Array, options: PublishOptions = {}): Promise<PubAck> {
     const headers = options.headers ?? natsHeaders();
     if (options.msgID) headers.set('Nats-Msg-Id', options.msgID);
     const timeoutMs = options.timeoutMs ?? this.defaultTimeoutMs;
-    return new Promise<PubAck>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.#waiting.delete(key);
-        reject(new PublishError('timeout', `no acknowledgement for ${subject} within ${timeoutMs} ms`));
-      }, timeoutMs);
-      this.#waiting.set(key, { subject, resolve, reject, timer });
-      try {
-        this.nc.publish(subject, data, { reply: `${this.#inbox}.${key}`, headers });
-      } catch (err) {
-        clearTimeout(timer);
-        this.#waiting.delete(key);
-        reject(new PublishError('refused', `could not publish to ${subject}: ${(err as Error).message}`));
-      }
-    });
-  }
-
-  #settle(msg: Msg): void {
-    const key = msg.subject.slice(this.#inbox.length + 1);
-    const waiter = this.#waiting.get(key);
-    if (!waiter) return; // answered after its timeout
-    this.#waiting.delete(key);
-    clearTimeout(waiter.timer);
-    const outcome = pubAckOf(msg, waiter.subject);
-    if (outcome instanceof PublishError) waiter.reject(outcome);
-    else waiter.resolve(outcome);
+    const ack = this.#acks.expect(timeoutMs);
+    try {
+      this.nc.publish(subject, data, { reply: ack.subject, headers });
+    } catch (err) {
+      ack.abandon();
+      throw new PublishError('refused', `could not publish to ${subject}: ${(err as Error).message}`);
+    }
+    const reply = await ack.reply;
+    if (!reply) throw new PublishError('timeout', `no acknowledgement for ${subject} within ${timeoutMs} ms`);
+    const outcome = pubAckOf(reply, subject);
+    if (outcome instanceof PublishError) throw outcome;
+    return outcome;
   }
 }
 

@@ -13,10 +13,8 @@ export const subjects = {
   allEvents: (type: string) => `actor.evt.${type}.>`,
   /** Where the result of a command is announced (core NATS). */
   reply: (commandId: string) => `actor.reply.${commandId}`,
-  /** Where a result goes when the caller gave a reply address (`<inbox>.<key>`, see ActorClient). */
+  /** Where a result goes when the caller gave a reply address (`<inbox>.<key>`, see ActorClient); of an inbox alone, the prefix of all its addresses. */
   replyTo: (address: string) => `actor.reply.${address}`,
-  /** Every reply address of one caller's inbox. */
-  inbox: (inbox: string) => `actor.reply.${inbox}.*`,
   /** Requests to whichever replica owns a partition: results of past commands, queries. */
   control: (type: string, partition: number) => `actor.ctl.${type}.${partition}`,
   parked: (type: string) => `actor.parked.${type}`,
