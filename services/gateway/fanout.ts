@@ -1,6 +1,6 @@
 import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
-import type { AccessClaims } from '../identity/tokens.js';
+import type { WatchedToken } from './revocation-watch.js';
 import type { RoomCursor } from './room-cursor.js';
 
 /** One WebSocket connection of a signed-in user (one device). */
@@ -18,8 +18,8 @@ export interface LiveClient {
   alive: boolean;
   /** Users this user blocked: their messages reach this client without text. */
   blocked: Set<string>;
-  /** The claims of the access token the socket opened with: each send over the socket checks them again (expiry, revocation). */
-  claims: AccessClaims;
+  /** The access token the socket opened with: each send checks its expiry; a revocation closes the socket (ADR 0008). */
+  token: WatchedToken;
   /** Sends over this socket not yet answered. */
   sending: number;
 }

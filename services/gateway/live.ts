@@ -8,7 +8,6 @@ import { streams, subjects } from '../actors/topology.js';
 import { hideBlocked } from '../chat/blocking.js';
 import { visibleTo } from '../chat/moderation.js';
 import { chatSubjects, receiptSubject, roomIdPattern } from '../chat/endpoints.js';
-import type { AccessClaims } from '../identity/tokens.js';
 import type { AccessTokenVerifier } from '../identity/verifier.js';
 import { ApiError, validationFailed } from '../kit/api-error.js';
 import type { Logger } from '../kit/log.js';
@@ -23,6 +22,7 @@ import type { MessageSender } from './message-sender.js';
 import type { RateLimiter } from './rate-limit.js';
 import type { BlockCache } from './block-cache.js';
 import { PresenceRelay } from './presence-relay.js';
+import { RevocationWatch, type WatchedToken } from './revocation-watch.js';
 import { RoomCursor, type RoomEventFrame } from './room-cursor.js';
 import { eventFrame, SharedFrames } from './shared-frames.js';
 import { TypingRelay } from './typing-relay.js';
@@ -63,6 +63,7 @@ export class LiveHub implements Fanout {
   readonly #presence: PresenceRelay;
   readonly #typing: TypingRelay;
   readonly #history = new Semaphore(historyConcurrency);
+  readonly #revocations: RevocationWatch;
 
   constructor(
     server: Server,
@@ -82,6 +83,7 @@ export class LiveHub implements Fanout {
     this.#wss.on('connection', (ws, req) => void this.#accept(ws, req));
     this.#presence = new PresenceRelay({ nc: deps.nc, store: deps.presence, fanout: this, log: deps.log });
     this.#typing = new TypingRelay({ nc: deps.nc, fanout: this, ttlMs: deps.typingTtlMs, log: deps.log });
+    this.#revocations = new RevocationWatch({ nc: deps.nc, verifier: deps.verifier, log: deps.log });
     deps.blocks.onChange((user) => void this.#reloadBlocks(user));
   }
 
@@ -111,6 +113,7 @@ export class LiveHub implements Fanout {
     this.#heartbeat = setInterval(() => this.#checkAlive(), 30_000);
     this.#presence.start();
     this.#typing.start();
+    this.#revocations.start();
     this.#receipts = subscribeJson<{ room: string; user: string; seq: number }>(
       this.deps.nc,
       receiptSubject('*'),
@@ -126,6 +129,7 @@ export class LiveHub implements Fanout {
     clearInterval(this.#heartbeat);
     await this.#presence.close([...this.#clients.values()]);
     this.#typing.close();
+    this.#revocations.close();
     this.#receipts?.unsubscribe();
     await this.#events?.close();
     for (const ws of this.#wss.clients) ws.close(1001, 'server going away');
@@ -171,11 +175,15 @@ export class LiveHub implements Fanout {
       else early.push([data.toString(), isBinary]);
     });
     ws.on('error', () => undefined); // invalid frames close the socket with a reason; nothing to crash
-    const token = new URL(req.url ?? '/', 'http://x').searchParams.get('access_token') ?? '';
-    let claims: AccessClaims;
+    const bearer = new URL(req.url ?? '/', 'http://x').searchParams.get('access_token') ?? '';
+    let token: WatchedToken;
     let blocked: Set<string>;
     try {
-      claims = await this.deps.verifier.authenticate(token);
+      const claims = this.deps.verifier.verify(bearer);
+      // Watched before Redis is asked, so a revocation announced in between is not missed.
+      token = this.#revocations.watch(claims, () => ws.close(4401, 'token_revoked'));
+      ws.once('close', () => token.stop());
+      await this.deps.verifier.notRevoked(claims);
       blocked = await this.deps.blocks.blockedBy(claims.sub);
     } catch (err) {
       // 4401: sign in again; 1013: a service it needs did not answer, try again later.
@@ -183,9 +191,10 @@ export class LiveHub implements Fanout {
       else ws.close(4401, err instanceof ApiError ? err.error : 'unauthorized');
       return;
     }
+    if (ws.readyState !== ws.OPEN) return; // closed meanwhile (revoked, or the client left)
     const accepted: Client = {
       ws,
-      user: claims.sub,
+      user: token.claims.sub,
       device: randomBytes(9).toString('base64url'),
       cursors: new Map(),
       confirmed: new Set(),
@@ -193,7 +202,7 @@ export class LiveHub implements Fanout {
       fetching: new Set(),
       alive: true,
       blocked,
-      claims,
+      token,
       sending: 0,
     };
     this.#clients.set(ws, accepted);
@@ -282,9 +291,10 @@ export class LiveHub implements Fanout {
     }
     client.sending++;
     try {
-      // One round trip to Redis for both (auto-pipelined): revocation and the write rate limit.
+      this.deps.verifier.notExpired(client.token.claims);
+      // Revocations are announced (ADR 0008); Redis is asked only while announcements may have been missed.
       await Promise.all([
-        this.deps.verifier.stillValid(client.claims),
+        this.#revocations.confirm(client.token),
         this.deps.limiter.take('write', client.user),
       ]);
       const { seq } = await this.deps.messages.send(client.user, room, body);
@@ -394,8 +404,14 @@ export class LiveHub implements Fanout {
     }
   }
 
-  /** Terminates sockets that did not answer the last ping (a dead client or network). */
+  /**
+   * Terminates sockets that did not answer the last ping (a dead client or
+   * network), and checks every socket's token in Redis: an announcement can be
+   * lost without the connection dropping (identity stopped between writing
+   * Redis and announcing), so a revoked socket closes within this period at most.
+   */
   #checkAlive(): void {
+    void this.#revocations.sweep();
     for (const client of this.#clients.values()) {
       if (!client.alive) {
         client.ws.terminate();

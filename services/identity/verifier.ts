@@ -4,6 +4,7 @@ import { hasExpired, verifyAccessToken, type AccessClaims } from './tokens.js';
 
 const unauthorized = (error: string, message: string) => new ApiError(error, 401, message);
 const expired = () => unauthorized('token_expired', 'the access token has expired');
+export const tokenRevoked = () => unauthorized('token_revoked', 'the access token was revoked');
 export const revokedKey = (jti: string) => `metachat:revoked:${jti}`;
 /** Set when an account is deleted, for as long as its access tokens could live. */
 export const deletedUserKey = (user: string) => `metachat:deleted-user:${user}`;
@@ -20,26 +21,31 @@ export class AccessTokenVerifier {
   ) {}
 
   async authenticate(token: string): Promise<AccessClaims> {
+    const claims = this.verify(token);
+    await this.notRevoked(claims);
+    return claims;
+  }
+
+  /** Signature and expiry only (no Redis): the claims, or a 401. `notRevoked` is the other half. */
+  verify(token: string): AccessClaims {
     const claims = verifyAccessToken(this.secret, token, this.now());
     if (claims === 'token_expired') throw expired();
     if (claims === 'token_invalid') throw unauthorized('token_invalid', 'the access token is not valid');
-    await this.#notRevoked(claims);
     return claims;
   }
 
   /**
-   * Claims that `authenticate` accepted before (a live socket's, at connect)
-   * still hold: not expired, not revoked since. The signature is not checked
-   * again: the token it came from has not changed.
+   * Claims that `verify` accepted before (a live socket's, at connect) have
+   * not expired since. The signature is not checked again: the token it came
+   * from has not changed.
    */
-  async stillValid(claims: AccessClaims): Promise<void> {
+  notExpired(claims: AccessClaims): void {
     if (hasExpired(claims, this.now())) throw expired();
-    await this.#notRevoked(claims);
   }
 
-  async #notRevoked(claims: AccessClaims): Promise<void> {
-    if (await this.redis.exists(revokedKey(claims.jti), deletedUserKey(claims.sub)))
-      throw unauthorized('token_revoked', 'the access token was revoked');
+  /** Not revoked in Redis: neither the token (logout) nor its user's every token (account deleted). */
+  async notRevoked(claims: AccessClaims): Promise<void> {
+    if (await this.redis.exists(revokedKey(claims.jti), deletedUserKey(claims.sub))) throw tokenRevoked();
   }
 
   /** Revokes every access token of a deleted account (they live at most `accessTtlMs`). */

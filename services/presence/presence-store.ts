@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { deletedUserKey } from '../identity/verifier.js';
 import type { DeviceState, Presence, PresenceStatus } from './presence.js';
 
 // Presence in Redis, shared by every gateway replica:
@@ -21,7 +22,12 @@ local function status(key)
   return 'away'
 end`;
 
+// Nothing is written for a deleted account (KEYS[4] set): its sockets close
+// as its tokens are revoked, after its presence was forgotten.
+const deletedGuard = `if redis.call('EXISTS', KEYS[4]) == 1 then return {'offline', 'offline'} end`;
+
 const beatScript = `${statusLua}
+${deletedGuard}
 local before = status(KEYS[1])
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
 redis.call('ZADD', KEYS[2], ARGV[3], ARGV[5])
@@ -29,6 +35,7 @@ redis.call('SET', KEYS[3], ARGV[4])
 return {before, status(KEYS[1])}`;
 
 const leaveScript = `${statusLua}
+${deletedGuard}
 local before = status(KEYS[1])
 redis.call('HDEL', KEYS[1], ARGV[1])
 redis.call('ZREM', KEYS[2], ARGV[3])
@@ -75,10 +82,10 @@ export class PresenceStore {
   /** A device's heartbeat; answers the user's presence if it changed. */
   async beat(user: string, device: string, state: DeviceState): Promise<Presence | undefined> {
     const now = this.now();
-    const keys = [prefix + user, expiryKey, seenKey(user)];
+    const keys = [prefix + user, expiryKey, seenKey(user), deletedUserKey(user)];
     const [before, after] = (await this.redis.eval(
       beatScript,
-      3,
+      4,
       ...keys,
       device,
       state,
@@ -94,10 +101,11 @@ export class PresenceStore {
     const now = this.now();
     const [before, after] = (await this.redis.eval(
       leaveScript,
-      3,
+      4,
       prefix + user,
       expiryKey,
       seenKey(user),
+      deletedUserKey(user),
       device,
       now,
       `${user} ${device}`,
