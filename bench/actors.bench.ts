@@ -11,6 +11,7 @@ import {
   freshDb,
   startReplica,
 } from '../services/actors/testdata/harness.js';
+import { insertCeiling } from './insert-ceiling.js';
 import { summarise, table, type RunStats } from './stats.js';
 
 const env = await startTestEnv({ servers: ['nats', 'mongo'] });
@@ -42,15 +43,9 @@ async function rawPublishWithAck(total: number, batch: number): Promise<RunStats
   return stats;
 }
 
-/**
- * The event store's ceiling: event documents inserted into FerretDB in
- * batches of `batch`, one insert at a time (as group commit does), with the
- * runtime's unique (stream, version) index.
- */
+/** The event store's ceiling: event documents with the runtime's unique (stream, version) index. */
 async function rawEventInserts(total: number, batch: number): Promise<RunStats> {
   const { db, mongo } = await freshDb(env.mongo!.url, 'bench_raw_inserts');
-  const events = db.collection('events');
-  await events.createIndex({ stream: 1, version: 1 }, { unique: true });
   const event = (n: number) => ({
     _id: `counter/a${n % 1000}#${Math.floor(n / 1000) + 1}`,
     stream: `counter/a${n % 1000}`,
@@ -64,14 +59,12 @@ async function rawEventInserts(total: number, batch: number): Promise<RunStats> 
     reply: { total: n },
     at: Date.now(),
   });
-  const latencies: number[] = [];
-  const started = performance.now();
-  for (let n = 0; n < total; n += batch) {
-    const t = performance.now();
-    await events.insertMany(Array.from({ length: batch }, (_, i) => event(n + i)) as never[]);
-    latencies.push(...Array.from({ length: batch }, () => performance.now() - t));
-  }
-  const stats = summarise(latencies, (performance.now() - started) / 1000);
+  const stats = await insertCeiling(
+    db,
+    [{ name: 'events', index: { stream: 1, version: 1 }, doc: event }],
+    total,
+    batch,
+  );
   await mongo.close();
   return stats;
 }

@@ -4,12 +4,14 @@
 // plain servers doing only what durability and order cost on this stack):
 // N clients in M rooms sending messages. Prints delivered messages/s and
 // send→deliver latency for each, and the ratios to Socket.IO. Each system
-// runs once unmeasured first.
+// runs once unmeasured first. Last, the store's ceiling: what FerretDB alone
+// takes of what MetaChat must store per message.
 import { startPlatform } from '../e2e/platform.js';
 import { startTestEnv } from '../e2e/testenv/index.js';
 import { durableFloorWorkload } from './chat/durable-floor.js';
 import { metachatWorkload } from './chat/metachat.js';
 import { socketIoWorkload } from './chat/socket-io.js';
+import { chatStoreCeiling } from './chat/store-ceiling.js';
 import { run, shape, type ChatRun, type Workload } from './chat/workload.js';
 
 const env = await startTestEnv({ servers: ['nats', 'mongo', 'redis'] });
@@ -40,6 +42,7 @@ try {
     const floorPaced = await run(await floorOf(), { messagesPerSecond: 1000 });
     const ours = await run(await metachat());
     const paced = await run(await metachat(), { messagesPerSecond: 1000 });
+    const store = await chatStoreCeiling(env.mongo!.url);
     const row = (name: string, s: ChatRun) =>
       `| ${name.padEnd(48)} | ${String(s.delivered).padStart(9)} | ${s.perSecond.toFixed(0).padStart(12)} | ${s.p50Ms.toFixed(1).padStart(6)} | ${s.p99Ms.toFixed(1).padStart(7)} | ${(s.perSecond / peer.perSecond).toFixed(2).padStart(11)}× | ${s.cpuMsPerMessage.toFixed(2).padStart(11)} |`;
     console.log(
@@ -53,6 +56,10 @@ try {
     console.log(row('durable floor, paced at 1,000 sends/s', floorPaced));
     console.log(row('MetaChat (durable, ordered), unpaced', ours));
     console.log(row('MetaChat, paced at 1,000 sends/s', paced));
+    const ceiling = store.messagesPerSecond * membersPerRoom;
+    console.log(
+      `store ceiling: FerretDB alone takes ${store.messagesPerSecond.toFixed(0)} messages/s of what MetaChat must store (each message's event and history row, batches of 200) = ${ceiling.toFixed(0)} deliveries/s (${(ceiling / peer.perSecond).toFixed(2)}× Socket.IO), at ${store.cpuMsPerMessage.toFixed(2)} ms of CPU per message against ${peer.cpuMsPerMessage.toFixed(2)} for all of Socket.IO`,
+    );
     console.log(
       `MetaChat / Socket.IO throughput: ${(ours.perSecond / peer.perSecond).toFixed(2)}×; MetaChat / durable floor: ${(ours.perSecond / floor.perSecond).toFixed(2)}×; CPU per message, MetaChat / durable floor: ${(ours.cpuMsPerMessage / floor.cpuMsPerMessage).toFixed(1)}×`,
     );
