@@ -174,7 +174,7 @@ describe('chat end to end (identity, chat and two gateways as processes; real NA
   });
 
   it('answers bad sends over the socket with an error naming the client id, keeps the socket, and closes it at logout', async () => {
-    const mallory = new MetaChat({ baseUrl: platform.gateways[0]!.url });
+    const mallory = new MetaChat({ baseUrl: platform.gateways[0]!.url, WebSocket: WebSocket as never });
     await mallory.register('mallory@example.com', 'Mallory', 'mallory-password');
     const { ws, replies } = await rawSocket(platform.gateways[0]!.url, mallory.tokens!.accessToken);
     const send = (frame: Record<string, unknown>) => ws.send(JSON.stringify({ type: 'send', ...frame }));
@@ -196,6 +196,14 @@ describe('chat end to end (identity, chat and two gateways as processes; real NA
     await eventually('the pong', async () => replies.at(-1)?.type === 'pong');
     // Logging out closes every socket opened with the token, on either gateway (ADR 0008).
     const other = await rawSocket(platform.gateways[1]!.url, mallory.tokens!.accessToken);
+    const stream = mallory.events({});
+    await eventually('the SDK stream open', async () => stream.open);
+    const streamEnd = (async () => {
+      for await (const _ of stream); // no rooms: nothing comes but the end
+    })().then(
+      () => 'ended without an error',
+      (err: unknown) => err,
+    );
     const closed = [ws, other.ws].map(
       (socket) =>
         new Promise<[number, string]>((resolve) =>
@@ -207,6 +215,9 @@ describe('chat end to end (identity, chat and two gateways as processes; real NA
       [4401, 'token_revoked'],
       [4401, 'token_revoked'],
     ]);
+    // The SDK's stream does not reconnect with a revoked token: its iterator ends with the 401.
+    expect(await streamEnd).to.deep.include({ error: 'token_revoked', status: 401 });
+    expect(stream.open).to.equal(false);
   });
 
   it('stops sending over a socket whose token expires while it is open (401), without re-signing in', async () => {
