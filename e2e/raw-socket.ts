@@ -12,3 +12,8 @@ export async function rawSocket(
   ws.on('message', (data) => replies.push(JSON.parse(String(data)) as Record<string, unknown>));
   return { ws, replies };
 }
+
+/** The close code and reason a socket will end with (listen before causing the close). */
+export function closeOf(ws: WebSocket): Promise<[number, string]> {
+  return new Promise((resolve) => ws.once('close', (code, reason) => resolve([code, String(reason)])));
+}

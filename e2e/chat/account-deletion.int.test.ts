@@ -7,7 +7,7 @@ import { streams, subjects } from '../../services/actors/topology.js';
 import { moodStream, moodSubjects } from '../../services/mood/subjects.js';
 import { MetaChat, mention, type MetaChatError } from '../../services/sdk/index.js';
 import type { Platform } from '../platform.js';
-import { rawSocket } from '../raw-socket.js';
+import { closeOf, rawSocket } from '../raw-socket.js';
 import { startTestPlatform } from '../test-platform.js';
 import { eventually } from '../testenv/eventually.js';
 import { server } from '../testenv/root-hooks.js';
@@ -108,9 +108,7 @@ describe('account export and deletion end to end (every service as a process)', 
     const token = ann.tokens!.accessToken;
     const { refreshToken } = ann.tokens!;
     const { ws } = await rawSocket(platform.gateways[0]!.url, token);
-    const closed = new Promise<[number, string]>((resolve) =>
-      ws.once('close', (code, reason) => resolve([code, String(reason)])),
-    );
+    const closed = closeOf(ws);
     await ann.deleteAccount('ann-password');
     // Her open socket is closed at once (every token of a deleted account is revoked, ADR 0008).
     expect(await closed).to.deep.equal([4401, 'token_revoked']);

@@ -6,7 +6,7 @@ import { WebSocket } from 'ws';
 import { liveSocketUrl, MetaChat, type RoomEvent } from '../../services/sdk/index.js';
 import { subjects } from '../../services/actors/topology.js';
 import { connectNats } from '../../services/kit/nats-connect.js';
-import { rawSocket } from '../raw-socket.js';
+import { closeOf, rawSocket } from '../raw-socket.js';
 import { failure } from '../sdk-failure.js';
 import type { Platform } from '../platform.js';
 import { startTestPlatform } from '../test-platform.js';
@@ -204,12 +204,7 @@ describe('chat end to end (identity, chat and two gateways as processes; real NA
       () => 'ended without an error',
       (err: unknown) => err,
     );
-    const closed = [ws, other.ws].map(
-      (socket) =>
-        new Promise<[number, string]>((resolve) =>
-          socket.once('close', (code, reason) => resolve([code, String(reason)])),
-        ),
-    );
+    const closed = [ws, other.ws].map(closeOf);
     await mallory.logout();
     expect(await Promise.all(closed)).to.deep.equal([
       [4401, 'token_revoked'],
@@ -332,10 +327,7 @@ describe('chat end to end (identity, chat and two gateways as processes; real NA
     expect(await closed).to.equal(1009);
 
     const refused = new WebSocket(liveSocketUrl(platform.gateways[1]!.url, 'forged'));
-    const [code, reason] = await new Promise<[number, string]>((resolve) =>
-      refused.once('close', (c, r) => resolve([c, String(r)])),
-    );
-    expect([code, reason]).to.deep.equal([4401, 'token_invalid']);
+    expect(await closeOf(refused)).to.deep.equal([4401, 'token_invalid']);
   });
 
   it('keeps delivering live after an event on the room stream that is not JSON', async () => {
