@@ -200,7 +200,7 @@ describe('projections (real NATS JetStream and FerretDB)', function () {
       name: string,
       replicaId: string,
       applied: Applied[],
-      frozen = () => false,
+      options: { frozen?: () => boolean; lingerMs?: number; batches?: number[] } = {},
     ) => {
       const nc = await connectNats({ servers: server('nats').url });
       const projection = await startProjection({
@@ -210,8 +210,10 @@ describe('projections (real NATS JetStream and FerretDB)', function () {
         log,
         replicaId,
         ownershipTtlMs: 1000,
+        lingerMs: options.lingerMs ?? 0,
         async handleBatch(events) {
-          if (frozen()) await new Promise(() => undefined); // hangs with the batch unacked, like a dead process
+          if (options.frozen?.()) await new Promise(() => undefined); // hangs with the batch unacked, like a dead process
+          options.batches?.push(events.length);
           for (const { event, position } of events)
             applied.push({ replica: replicaId, position, actorId: event.actorId, version: event.version });
         },
@@ -229,7 +231,7 @@ describe('projections (real NATS JetStream and FerretDB)', function () {
       const [owner, standby] = replicaNames(name) as [string, string];
       const applied: Applied[] = [];
       let ownerDies = false;
-      const first = await startReplicaOf(name, owner, applied, () => ownerDies);
+      const first = await startReplicaOf(name, owner, applied, { frozen: () => ownerDies });
       const second = await startReplicaOf(name, standby, applied);
       try {
         await send('o1', 10);
@@ -278,6 +280,42 @@ describe('projections (real NATS JetStream and FerretDB)', function () {
         expect(positionsOf(applied, standby)).to.have.length.at.least(5);
       } finally {
         await second.projection.stop();
+        await Promise.all([first.nc.close(), second.nc.close()]);
+      }
+    });
+
+    it('gathers events while it lingers, and writes them at once for a reader on either replica', async () => {
+      const name = 'proj-linger';
+      const [owner, standby] = replicaNames(name) as [string, string];
+      const applied: Applied[] = [];
+      const batches: number[] = [];
+      const lingering = { lingerMs: 60_000, batches };
+      const first = await startReplicaOf(name, owner, applied, lingering);
+      const second = await startReplicaOf(name, standby, applied, lingering);
+      try {
+        // A new projection starts with the events earlier tests left on the stream.
+        await eventually('the earlier events applied', async () => {
+          await first.projection.settled();
+          return (await ackPendingOf(name)) === 0;
+        });
+        applied.length = 0;
+        batches.length = 0;
+
+        await send('g1', 4);
+        await eventually('4 events received', async () => (await ackPendingOf(name)) === 4);
+        expect(applied, 'gathering, not written yet').to.deep.equal([]);
+        await second.projection.settled(); // the standby asks the consuming replica
+        expect(versionsOf(applied).get('g1'), 'written before settled() resolved').to.equal(4);
+        expect(batches, 'in one write').to.deep.equal([4]);
+        expect(positionsOf(applied, standby)).to.deep.equal([]);
+
+        await send('g1', 3);
+        await eventually('3 more received', async () => (await ackPendingOf(name)) === 3);
+        await first.projection.settled();
+        expect(versionsOf(applied).get('g1')).to.equal(7);
+        expect(batches).to.deep.equal([4, 3]);
+      } finally {
+        await Promise.all([first.projection.stop(), second.projection.stop()]);
         await Promise.all([first.nc.close(), second.nc.close()]);
       }
     });

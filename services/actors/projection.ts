@@ -46,6 +46,8 @@ export interface ProjectionOptions {
   log: Logger;
   /** Most events per batch. */
   batchSize?: number;
+  /** How long a batch gathers events before it is written (see `lingerMs` of DurableConsumerOptions). */
+  lingerMs?: number;
   /** Tries of a failing batch (with backoff) before its events are tried alone and the failing ones parked. */
   maxAttempts?: number;
   /** How soon a standby replica takes over after the consuming one stops renewing its lease. */
@@ -67,6 +69,14 @@ export interface WriteBehind {
 
 export interface Projection {
   stop(): Promise<void>;
+  /**
+   * Resolves once every event the consuming replica has received is applied
+   * (its gathering batch written at once): a read that must see what was just
+   * written waits for this first. On a standby replica it asks the consuming
+   * one over NATS; with no answer it resolves anyway (a read is never refused
+   * for it, it may only lag).
+   */
+  settled(): Promise<void>;
 }
 
 /**
@@ -110,6 +120,12 @@ export interface DurableConsumerOptions<T> {
   writeBehind?: WriteBehind;
   log: Logger;
   batchSize?: number;
+  /**
+   * How long a batch may gather events before it is written (0: at once).
+   * Fewer, larger writes under load; readers that need what was just
+   * written call `settled()`, which writes the gathering batch at once.
+   */
+  lingerMs?: number;
   maxAttempts?: number;
   ownershipTtlMs?: number;
   /** This replica's name among those that start the projection (unique; a random one by default). */
@@ -150,7 +166,35 @@ export async function consumeDurably<T>(options: DurableConsumerOptions<T>): Pro
   await ownership.start();
   // A connection closed for good ends the replica's part (its lease lapses; a standby takes over).
   void options.nc.closed().then(() => ownership.stop().catch(() => undefined));
-  return { stop: () => ownership.stop() };
+  return {
+    stop: () => ownership.stop(),
+    async settled() {
+      if (running) return running.settled();
+      await options.nc
+        .request(settleSubject(options.name), undefined, { timeout: settleTimeoutMs })
+        .catch(() => undefined); // no consumer right now, or it is slow: read what is there
+    },
+  };
+}
+
+/** Where the replica consuming a projection answers `settled()` for the others. */
+const settleSubject = (name: string) => `metachat.projection.${name}.settled`;
+/** How long a standby's read waits for the consuming replica to settle. */
+const settleTimeoutMs = 2000;
+
+/**
+ * When the gathering batch is due: now (0) once it is full, once a reader
+ * waits for it, or once its oldest event has waited `lingerMs`; otherwise
+ * the milliseconds left. Undefined when nothing gathers.
+ */
+export function batchDueIn(
+  gathering: { count: number; oldestAt: number },
+  rules: { batchSize: number; lingerMs: number; readersWaiting: boolean },
+  now: number,
+): number | undefined {
+  if (gathering.count === 0) return undefined;
+  if (gathering.count >= rules.batchSize || rules.readersWaiting) return 0;
+  return Math.max(0, gathering.oldestAt + rules.lingerMs - now);
 }
 
 export const defaultOwnershipTtlMs = 10_000;
@@ -188,6 +232,7 @@ async function openFromAckFloor(
 async function consumeAsOwner<T>(options: DurableConsumerOptions<T>): Promise<Projection> {
   const { nc, name, log, handleBatch, writeBehind } = options;
   const batchSize = options.batchSize ?? 500;
+  const lingerMs = options.lingerMs ?? 0;
   const maxAttempts = options.maxAttempts ?? 5;
   const jsm = await jetstreamManager(nc);
   const js = jetstream(nc);
@@ -242,44 +287,79 @@ async function consumeAsOwner<T>(options: DurableConsumerOptions<T>): Promise<Pr
   };
 
   const writeBehindDue = () => behind?.due() ?? false;
-  const pending: JsMsg[] = [];
+  /** Events received and not yet applied, with when each arrived. */
+  const pending: { msg: JsMsg; at: number }[] = [];
+  let readersWaiting = 0;
+  const batchWait = () =>
+    batchDueIn(
+      { count: pending.length, oldestAt: pending[0]?.at ?? 0 },
+      { batchSize, lingerMs, readersWaiting: readersWaiting > 0 },
+      Date.now(),
+    );
+  const workDue = () => batchWait() === 0 || writeBehindDue();
   let flushing: Promise<void> | undefined;
-  let timer: NodeJS.Timeout | undefined;
+  let timer: { handle: NodeJS.Timeout; at: number } | undefined;
   const drain = async () => {
-    while (pending.length > 0 || writeBehindDue()) {
-      if (pending.length > 0) await apply(pending.splice(0, batchSize));
+    while (workDue()) {
+      if (batchWait() === 0) await apply(pending.splice(0, batchSize).map((p) => p.msg));
       if (writeBehindDue()) await behind?.writeAndAck();
     }
   };
-  /** Starts draining unless a drain runs; one that ends with work left (or held events) goes on, or sets the timer. */
+  /** Starts draining unless a drain runs; one that ends with work due goes on, or sets the timer for what is not due yet. */
   const kick = (): void => {
     if (flushing) return;
     flushing = drain().finally(() => {
       flushing = undefined;
-      if (pending.length > 0 || writeBehindDue()) kick();
-      else scheduleWriteBehind();
+      if (workDue()) kick();
+      else schedule();
     });
   };
-  const scheduleWriteBehind = () => {
-    const wait = behind?.msUntilDue();
-    if (wait === undefined || timer) return;
-    timer = setTimeout(() => {
-      timer = undefined;
-      kick();
-    }, wait);
+  /** Wakes up when the gathering batch or the write-behind is next due (the earlier of the two). */
+  const schedule = () => {
+    const waits = [batchWait(), behind?.msUntilDue()].filter((w): w is number => w !== undefined);
+    if (waits.length === 0) return;
+    const at = Date.now() + Math.min(...waits);
+    if (timer && timer.at <= at) return;
+    clearTimeout(timer?.handle);
+    timer = {
+      at,
+      handle: setTimeout(() => {
+        timer = undefined;
+        kick();
+      }, at - Date.now()),
+    };
+  };
+  const settled = async () => {
+    readersWaiting++;
+    try {
+      while (pending.length > 0 || flushing) {
+        kick();
+        await flushing;
+      }
+    } finally {
+      readersWaiting--;
+    }
   };
   const loop = (async () => {
     for await (const msg of messages) {
-      pending.push(msg);
-      kick();
+      pending.push({ msg, at: Date.now() });
+      if (workDue()) kick();
+      else if (!flushing) schedule();
     }
   })();
+  const settleRequests = nc.subscribe(settleSubject(name), {
+    callback: (err, msg) => {
+      if (!err) void settled().then(() => msg.respond());
+    },
+  });
   return {
+    settled,
     async stop() {
+      settleRequests.unsubscribe();
       await messages.close();
       await loop;
-      while (flushing) await flushing;
-      clearTimeout(timer);
+      await settled(); // what was gathering is written, not left for the next owner to redo
+      clearTimeout(timer?.handle);
       await behind?.writeAndAck();
     },
   };

@@ -102,23 +102,33 @@ export async function startActorService<R extends ActorReadModel>(
     readModel: (db: Db) => R;
     /** Durable projection name: it resumes where the last one stopped. */
     projection: string;
-    serve: (host: { nc: NatsConnection; db: Db }, readModel: R) => Subscription[];
+    /** How long the projection gathers events into one write (see DurableConsumerOptions). */
+    projectionLingerMs?: number;
+    /** `settled` resolves once the read model holds every event received so far (see Projection). */
+    serve: (
+      host: { nc: NatsConnection; db: Db },
+      readModel: R,
+      settled: () => Promise<void>,
+    ) => Subscription[];
   },
 ): Promise<StartedService> {
   const actors = await startActorHost(config, [service.actor], ctx);
   const readModel = service.readModel(actors.db);
   await readModel.ensureIndexes();
-  const endpoints = service.serve(actors, readModel);
+  let settled = async (): Promise<void> => undefined; // no projection yet: nothing gathers
+  const endpoints = service.serve(actors, readModel, () => settled());
   const projection = await startProjection({
     nc: actors.nc,
     name: service.projection,
     actorType: service.actor.name,
     handleBatch: (events) => readModel.applyBatch(events.map((e) => e.event)),
     ...(readModel.writeBehind ? { writeBehind: readModel.writeBehind } : {}),
+    lingerMs: service.projectionLingerMs ?? 0,
     ownershipTtlMs: config.leaseTtlMs,
     replicaId: config.replicaId,
     log: ctx.log,
   });
+  settled = () => projection.settled();
   return {
     checks: actors.checks,
     async stop() {

@@ -6,7 +6,7 @@ import type { ServiceContext, StartedService } from '../kit/service.js';
 import { serveChat } from './endpoints.js';
 import type { Projection } from '../actors/projection.js';
 import { startMoodRule } from './mood-rule.js';
-import { ChatReadModel, defaultActivityEveryMs } from './read-model.js';
+import { ChatReadModel, defaultActivityEveryMs, defaultReadModelLingerMs } from './read-model.js';
 import { roomActor } from './room.js';
 
 export const chatSettings = {
@@ -14,6 +14,11 @@ export const chatSettings = {
   activityEveryMs: setting.duration('CHAT_ACTIVITY_EVERY', {
     default: defaultActivityEveryMs,
     description: 'how often room activity and authors’ watermarks are written: how far unread counts may lag',
+  }),
+  readModelLingerMs: setting.duration('CHAT_READ_MODEL_LINGER', {
+    default: defaultReadModelLingerMs,
+    description:
+      'how long the read model gathers room events into one write (0: at once); its readers wait for what it holds',
   }),
 };
 
@@ -23,7 +28,7 @@ export const chatSettings = {
  * the rooms' mood rule to the mood service's scores.
  */
 export async function startChatService(
-  config: ActorHostConfig & { activityEveryMs: number },
+  config: ActorHostConfig & { activityEveryMs: number; readModelLingerMs: number },
   ctx: ServiceContext,
 ): Promise<StartedService> {
   let rule: Promise<Projection> | undefined;
@@ -31,10 +36,11 @@ export async function startChatService(
     actor: roomActor,
     readModel: (db) => new ChatReadModel(db, { activityEveryMs: config.activityEveryMs }),
     projection: 'chat-read-model',
-    serve: ({ nc, db }, readModel) => {
+    projectionLingerMs: config.readModelLingerMs,
+    serve: ({ nc, db }, readModel, settled) => {
       const actors = new ActorClient(nc, config.partitions);
       rule = startMoodRule(nc, actors, ctx.log);
-      return serveChat(nc, { readModel, store: new EventStore(db), actors }, ctx.log);
+      return serveChat(nc, { readModel, settled, store: new EventStore(db), actors }, ctx.log);
     },
   });
   const moodRule = await rule!;

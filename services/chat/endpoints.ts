@@ -77,12 +77,21 @@ async function requireMember(actors: ActorClient, room: string, user: string): P
   return { lastSeq: membership.lastSeq };
 }
 
-export function serveChat(
-  nc: NatsConnection,
-  deps: { readModel: ChatReadModel; store: EventStore; actors: ActorClient },
-  log: Logger,
-): Subscription[] {
+export interface ChatDeps {
+  readModel: ChatReadModel;
+  /** Resolves once the read model holds every room event received so far (see Projection.settled). */
+  settled(): Promise<void>;
+  store: EventStore;
+  actors: ActorClient;
+}
+
+export function serveChat(nc: NatsConnection, deps: ChatDeps, log: Logger): Subscription[] {
   const queue = 'chat';
+  /** The read model once it holds every event received so far: a reader sees what it just did. */
+  const readModel = async () => {
+    await deps.settled();
+    return deps.readModel;
+  };
   const request = (raw: unknown): Raw => {
     if (typeof raw !== 'object' || raw === null) throw validationFailed('the request must be an object');
     return raw as Raw;
@@ -113,7 +122,8 @@ export function serveChat(
             throw validationFailed('give before or after, not both');
           return { before, after, limit: limit(r) };
         });
-        return (await deps.readModel.history(room, page)).map((m) => visibleTo(user, m));
+        const messages = await (await readModel()).history(room, page);
+        return messages.map((m) => visibleTo(user, m));
       },
       log,
     ),
@@ -123,7 +133,8 @@ export function serveChat(
       queue,
       async (raw) => {
         const user = field(request(raw), 'user', userIdPattern);
-        return (await deps.readModel.roomsOf(user)).map(({ _id, ...room }) => ({ id: _id, ...room }));
+        const rooms = await (await readModel()).roomsOf(user);
+        return rooms.map(({ _id, ...room }) => ({ id: _id, ...room }));
       },
       log,
     ),
@@ -137,7 +148,7 @@ export function serveChat(
           throw validationFailed(`users must be a list of 1 to ${maxMemberOfUsers} user ids`, {
             field: 'users',
           });
-        return deps.readModel.roomIdsOfMany(users.map((user) => field({ user }, 'user', userIdPattern)));
+        return (await readModel()).roomIdsOfMany(users.map((user) => field({ user }, 'user', userIdPattern)));
       },
       log,
     ),
@@ -148,7 +159,7 @@ export function serveChat(
       queue,
       async (raw) => {
         const { room, user, seq } = await memberRequest(raw, (r) => ({ seq: cursor(r, 'seq') ?? 0 }));
-        const marked = await deps.readModel.markRead(user, room, seq);
+        const marked = await (await readModel()).markRead(user, room, seq);
         if (marked.moved) nc.publish(receiptSubject(room), JSON.stringify({ room, user, seq: marked.seq }));
         return marked.unread === undefined
           ? { seq: marked.seq }
@@ -163,7 +174,8 @@ export function serveChat(
       queue,
       async (raw) => {
         const { room, user } = await memberRequest(raw, () => ({}));
-        return (await deps.readModel.unread(user, room)) ?? { readSeq: 0, unread: 0 };
+        const unread = await (await readModel()).unread(user, room);
+        return unread ?? { readSeq: 0, unread: 0 };
       },
       log,
     ),
@@ -174,10 +186,8 @@ export function serveChat(
       queue,
       async (raw) => {
         const { room, user, count } = await memberRequest(raw, (r) => ({ count: limit(r) }));
-        const [receipts, mine] = await Promise.all([
-          deps.readModel.receipts(room, count),
-          deps.readModel.unread(user, room),
-        ]);
+        const model = await readModel();
+        const [receipts, mine] = await Promise.all([model.receipts(room, count), model.unread(user, room)]);
         return { receipts, readSeq: mine?.readSeq ?? 0, unread: mine?.unread ?? 0 };
       },
       log,
@@ -188,10 +198,8 @@ export function serveChat(
       queue,
       async (raw) => {
         const user = field(request(raw), 'user', userIdPattern);
-        const [rooms, messages] = await Promise.all([
-          deps.readModel.roomsOf(user),
-          deps.readModel.authoredBy(user),
-        ]);
+        const model = await readModel();
+        const [rooms, messages] = await Promise.all([model.roomsOf(user), model.authoredBy(user)]);
         return { rooms: rooms.map(({ _id, ...room }) => ({ id: _id, ...room })), messages };
       },
       log,
@@ -213,7 +221,7 @@ export function serveChat(
         const user = field(r, 'user', userIdPattern);
         if (typeof r.text !== 'string' || r.text.trim().length === 0 || r.text.length > maxSearchLength)
           throw validationFailed(`q must be 1 to ${maxSearchLength} characters`, { field: 'q' });
-        return deps.readModel.search(user, r.text, limit(r));
+        return (await readModel()).search(user, r.text, limit(r));
       },
       log,
     ),

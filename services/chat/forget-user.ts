@@ -1,11 +1,11 @@
 import type { NatsConnection } from '@nats-io/transport-node';
-import type { ActorClient } from '../actors/client.js';
 import { deleteFromStream, redactEvents } from '../actors/erasure.js';
-import { eventId, streamName, type EventStore } from '../actors/event-store.js';
+import { eventId, streamName } from '../actors/event-store.js';
 import { streams, subjects } from '../actors/topology.js';
 import { ApiError } from '../kit/api-error.js';
 import { moodStream, moodSubjects } from '../mood/subjects.js';
-import { deletedAuthor, type ChatReadModel } from './read-model.js';
+import type { ChatDeps } from './endpoints.js';
+import { deletedAuthor } from './read-model.js';
 
 /**
  * A deleted account in chat (the policy is in the README): the user leaves
@@ -16,15 +16,18 @@ import { deletedAuthor, type ChatReadModel } from './read-model.js';
  */
 export async function forgetUser(
   nc: NatsConnection,
-  deps: { readModel: ChatReadModel; store: EventStore; actors: ActorClient },
+  deps: ChatDeps,
   user: string,
 ): Promise<{ rooms: number; messages: number }> {
+  await deps.settled();
   const rooms = await deps.readModel.roomIdsOf(user);
   for (const room of rooms) {
     const result = await deps.actors.send('room', room, { type: 'forget', user });
     if (result.status === 'rejected')
       throw new ApiError('unavailable', 503, `room ${room} refused: ${result.message}`);
   }
+  // Every message they sent before leaving is in the read model before it is anonymised.
+  await deps.settled();
   const written = await deps.readModel.anonymise(user);
   await redactEvents(
     deps.store,

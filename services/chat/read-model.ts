@@ -72,6 +72,12 @@ export interface Receipt {
 
 /** How often rooms' activity and authors' watermarks are written, at most: how far unread counts and room order may lag. */
 export const defaultActivityEveryMs = 500;
+/**
+ * How long the projection gathers room events into one write: under load,
+ * fewer and larger inserts (each insert is a command the store pays for).
+ * Readers wait for what it holds (`settled`), so nobody reads around it.
+ */
+export const defaultReadModelLingerMs = 50;
 
 /** Pending `$max` writes: per document, the highest value of each field. */
 type Maxima = Map<string, Record<string, number>>;
