@@ -289,6 +289,8 @@ async function consumeAsOwner<T>(options: DurableConsumerOptions<T>): Promise<Pr
   const writeBehindDue = () => behind?.due() ?? false;
   /** Events received and not yet applied, with when each arrived. */
   const pending: { msg: JsMsg; at: number }[] = [];
+  /** Events received and applied (or parked) so far: a reader waits for those received before it came. */
+  let [received, applied] = [0, 0];
   let readersWaiting = 0;
   const batchWait = () =>
     batchDueIn(
@@ -301,7 +303,11 @@ async function consumeAsOwner<T>(options: DurableConsumerOptions<T>): Promise<Pr
   let timer: { handle: NodeJS.Timeout; at: number } | undefined;
   const drain = async () => {
     while (workDue()) {
-      if (batchWait() === 0) await apply(pending.splice(0, batchSize).map((p) => p.msg));
+      if (batchWait() === 0) {
+        const batch = pending.splice(0, batchSize).map((p) => p.msg);
+        await apply(batch);
+        applied += batch.length;
+      }
       if (writeBehindDue()) await behind?.writeAndAck();
     }
   };
@@ -329,10 +335,12 @@ async function consumeAsOwner<T>(options: DurableConsumerOptions<T>): Promise<Pr
       }, at - Date.now()),
     };
   };
+  /** Resolves once the events received before it was called are applied; not later ones, so load cannot hold a reader. */
   const settled = async () => {
+    const target = received;
     readersWaiting++;
     try {
-      while (pending.length > 0 || flushing) {
+      while (applied < target) {
         kick();
         await flushing;
       }
@@ -343,6 +351,7 @@ async function consumeAsOwner<T>(options: DurableConsumerOptions<T>): Promise<Pr
   const loop = (async () => {
     for await (const msg of messages) {
       pending.push({ msg, at: Date.now() });
+      received++;
       if (workDue()) kick();
       else if (!flushing) schedule();
     }
@@ -359,6 +368,7 @@ async function consumeAsOwner<T>(options: DurableConsumerOptions<T>): Promise<Pr
       await messages.close();
       await loop;
       await settled(); // what was gathering is written, not left for the next owner to redo
+      while (flushing) await flushing;
       clearTimeout(timer?.handle);
       await behind?.writeAndAck();
     },
