@@ -19,6 +19,14 @@ const moduleOf = {
 } as const;
 export type GoServerBinary = keyof typeof moduleOf;
 
+/**
+ * The environment of the data-path Go servers (nats-server, FerretDB): one
+ * scheduler thread each unless GOMAXPROCS is set (ADR 0009). On a small
+ * machine shared by many busy processes, Go's default (one per core) spends
+ * more on waking and parking threads than on the work.
+ */
+export const goServerEnv = (): NodeJS.ProcessEnv => ({ GOMAXPROCS: process.env.GOMAXPROCS ?? '1' });
+
 const binDirs = new Map<string, string>();
 
 /**

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
-import { goServerBinary } from '../binaries.js';
+import { goServerBinary, goServerEnv } from '../binaries.js';
 import { startProcess, waitUntilReady } from '../process.js';
 import type { RunningServer, ServerSlot } from './slot.js';
 
@@ -37,6 +37,7 @@ export async function startFerretDB(slot: ServerSlot): Promise<RunningServer<Mon
     ],
     logFile: join(slot.dir, 'ferretdb.log'),
     cwd: slot.dir,
+    env: goServerEnv(),
   });
   const url = `mongodb://127.0.0.1:${slot.port}/`;
   await waitUntilReady(proc, () => pingMongo(url), slot.timeoutMs);

@@ -1,7 +1,7 @@
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { join } from 'node:path';
-import { goServerBinary } from '../binaries.js';
+import { goServerBinary, goServerEnv } from '../binaries.js';
 import { startProcess, waitUntilReady } from '../process.js';
 import type { RunningServer, ServerSlot } from './slot.js';
 
@@ -28,6 +28,7 @@ export async function startNats(slot: ServerSlot): Promise<RunningServer<NatsDet
     ],
     logFile: join(slot.dir, 'nats.log'),
     cwd: slot.dir,
+    env: goServerEnv(),
   });
   const url = `nats://127.0.0.1:${slot.port}`;
   await waitUntilReady(proc, () => jetStreamAnswers(url), slot.timeoutMs);
