@@ -171,14 +171,12 @@ export async function consumeDurably<T>(options: DurableConsumerOptions<T>): Pro
     async settled() {
       if (running) return running.settled();
       await options.nc
-        .request(settleSubject(options.name), undefined, { timeout: settleTimeoutMs })
+        .request(subjects.projectionSettled(options.name), undefined, { timeout: settleTimeoutMs })
         .catch(() => undefined); // no consumer right now, or it is slow: read what is there
     },
   };
 }
 
-/** Where the replica consuming a projection answers `settled()` for the others. */
-const settleSubject = (name: string) => `metachat.projection.${name}.settled`;
 /** How long a standby's read waits for the consuming replica to settle. */
 const settleTimeoutMs = 2000;
 
@@ -356,7 +354,7 @@ async function consumeAsOwner<T>(options: DurableConsumerOptions<T>): Promise<Pr
       else if (!flushing) schedule();
     }
   })();
-  const settleRequests = nc.subscribe(settleSubject(name), {
+  const settleRequests = nc.subscribe(subjects.projectionSettled(name), {
     callback: (err, msg) => {
       if (!err) void settled().then(() => msg.respond());
     },

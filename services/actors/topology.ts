@@ -18,6 +18,8 @@ export const subjects = {
   /** Requests to whichever replica owns a partition: results of past commands, queries. */
   control: (type: string, partition: number) => `actor.ctl.${type}.${partition}`,
   parked: (type: string) => `actor.parked.${type}`,
+  /** Where the replica consuming a projection answers `settled()` for the other replicas (core NATS). */
+  projectionSettled: (name: string) => `metachat.projection.${name}.settled`,
 };
 
 export const streams = {

@@ -88,7 +88,7 @@ export interface ChatDeps {
 export function serveChat(nc: NatsConnection, deps: ChatDeps, log: Logger): Subscription[] {
   const queue = 'chat';
   /** The read model once it holds every event received so far: a reader sees what it just did. */
-  const readModel = async () => {
+  const settledReadModel = async () => {
     await deps.settled();
     return deps.readModel;
   };
@@ -122,7 +122,7 @@ export function serveChat(nc: NatsConnection, deps: ChatDeps, log: Logger): Subs
             throw validationFailed('give before or after, not both');
           return { before, after, limit: limit(r) };
         });
-        const messages = await (await readModel()).history(room, page);
+        const messages = await (await settledReadModel()).history(room, page);
         return messages.map((m) => visibleTo(user, m));
       },
       log,
@@ -133,7 +133,7 @@ export function serveChat(nc: NatsConnection, deps: ChatDeps, log: Logger): Subs
       queue,
       async (raw) => {
         const user = field(request(raw), 'user', userIdPattern);
-        const rooms = await (await readModel()).roomsOf(user);
+        const rooms = await (await settledReadModel()).roomsOf(user);
         return rooms.map(({ _id, ...room }) => ({ id: _id, ...room }));
       },
       log,
@@ -148,7 +148,9 @@ export function serveChat(nc: NatsConnection, deps: ChatDeps, log: Logger): Subs
           throw validationFailed(`users must be a list of 1 to ${maxMemberOfUsers} user ids`, {
             field: 'users',
           });
-        return (await readModel()).roomIdsOfMany(users.map((user) => field({ user }, 'user', userIdPattern)));
+        return (await settledReadModel()).roomIdsOfMany(
+          users.map((user) => field({ user }, 'user', userIdPattern)),
+        );
       },
       log,
     ),
@@ -159,7 +161,7 @@ export function serveChat(nc: NatsConnection, deps: ChatDeps, log: Logger): Subs
       queue,
       async (raw) => {
         const { room, user, seq } = await memberRequest(raw, (r) => ({ seq: cursor(r, 'seq') ?? 0 }));
-        const marked = await (await readModel()).markRead(user, room, seq);
+        const marked = await (await settledReadModel()).markRead(user, room, seq);
         if (marked.moved) nc.publish(receiptSubject(room), JSON.stringify({ room, user, seq: marked.seq }));
         return marked.unread === undefined
           ? { seq: marked.seq }
@@ -174,7 +176,7 @@ export function serveChat(nc: NatsConnection, deps: ChatDeps, log: Logger): Subs
       queue,
       async (raw) => {
         const { room, user } = await memberRequest(raw, () => ({}));
-        const unread = await (await readModel()).unread(user, room);
+        const unread = await (await settledReadModel()).unread(user, room);
         return unread ?? { readSeq: 0, unread: 0 };
       },
       log,
@@ -186,7 +188,7 @@ export function serveChat(nc: NatsConnection, deps: ChatDeps, log: Logger): Subs
       queue,
       async (raw) => {
         const { room, user, count } = await memberRequest(raw, (r) => ({ count: limit(r) }));
-        const model = await readModel();
+        const model = await settledReadModel();
         const [receipts, mine] = await Promise.all([model.receipts(room, count), model.unread(user, room)]);
         return { receipts, readSeq: mine?.readSeq ?? 0, unread: mine?.unread ?? 0 };
       },
@@ -198,7 +200,7 @@ export function serveChat(nc: NatsConnection, deps: ChatDeps, log: Logger): Subs
       queue,
       async (raw) => {
         const user = field(request(raw), 'user', userIdPattern);
-        const model = await readModel();
+        const model = await settledReadModel();
         const [rooms, messages] = await Promise.all([model.roomsOf(user), model.authoredBy(user)]);
         return { rooms: rooms.map(({ _id, ...room }) => ({ id: _id, ...room })), messages };
       },
@@ -221,7 +223,7 @@ export function serveChat(nc: NatsConnection, deps: ChatDeps, log: Logger): Subs
         const user = field(r, 'user', userIdPattern);
         if (typeof r.text !== 'string' || r.text.trim().length === 0 || r.text.length > maxSearchLength)
           throw validationFailed(`q must be 1 to ${maxSearchLength} characters`, { field: 'q' });
-        return (await readModel()).search(user, r.text, limit(r));
+        return (await settledReadModel()).search(user, r.text, limit(r));
       },
       log,
     ),
