@@ -22,6 +22,7 @@ import {
 import { ConcurrencyError, type EventStore, type StoredEvent } from './event-store.js';
 import type { GroupCommit } from './group-commit.js';
 import type { JetStreamPublisher } from './jetstream-publisher.js';
+import { snapshotDue } from './snapshot-schedule.js';
 import type { SnapshotWriter } from './snapshot-writer.js';
 import type { ActorMetrics } from './metrics.js';
 import { consumerName, streams, subjects } from './topology.js';
@@ -32,7 +33,7 @@ export interface RuntimeSettings {
   batchMax: number;
   /** Results kept per actor to answer retried commands. */
   recentLimit: number;
-  /** A snapshot is written once this many events have passed since the last one. */
+  /** A snapshot is written every this many events (at points shifted by the actor id: snapshotDue). */
   snapshotEvery: number;
   /** An actor idle this long is passivated. */
   idleMs: number;
@@ -290,7 +291,8 @@ export class PartitionWorker {
     }
     if (decision.events.length > 0) {
       await this.#publishEvents(decision.events);
-      if (cell.version - cell.snapshotVersion >= settings.snapshotEvery) this.#snapshot(cell);
+      if (snapshotDue(cell.actorId, cell.snapshotVersion, cell.version, settings.snapshotEvery))
+        this.#snapshot(cell);
     }
 
     for (const { incoming } of decision.outcomes) pendingOf.get(incoming)!.msg.ack();

@@ -1,6 +1,6 @@
 import type { Logger } from '../kit/log.js';
 import { bulkChunk } from './bulk.js';
-import { retryTransient, type EventStore, type Snapshot } from './event-store.js';
+import { retryTransient, toStoredSnapshot, type EventStore, type Snapshot } from './event-store.js';
 
 /**
  * Writes snapshots in bulk, one write in flight at a time; a newer snapshot
@@ -36,9 +36,10 @@ export class SnapshotWriter {
       try {
         await retryTransient(() =>
           this.store.snapshots.bulkWrite(
-            batch.map(({ _id, ...fields }) => ({
-              updateOne: { filter: { _id }, update: { $set: fields }, upsert: true },
-            })),
+            batch.map((snapshot) => {
+              const { _id, ...fields } = toStoredSnapshot(snapshot);
+              return { replaceOne: { filter: { _id }, replacement: fields, upsert: true } };
+            }),
             { ordered: false },
           ),
         );
