@@ -1,3 +1,4 @@
+import { noTrackedMessages, type TrackedMessages } from './tracked-messages.js';
 import type { Moderation } from './moderation.js';
 // The chat room's vocabulary: commands a room accepts, events it records,
 // and the state folded from them. Sequence numbers are the room actor's
@@ -124,8 +125,8 @@ export interface RoomState {
   invited: Record<string, true>;
   /** The sequence the next event will get. */
   nextSeq: number;
-  /** The newest messages by sequence (as strings: state is JSON), oldest dropped past the limit. */
-  messages: Record<string, TrackedMessage>;
+  /** The newest messages, oldest dropped past the limit. */
+  messages: TrackedMessages;
   messageCount: number;
   lastActivityAt: number;
   settings: RoomSettings;
@@ -143,7 +144,7 @@ export const emptyRoom = (): RoomState => ({
   members: {},
   invited: {},
   nextSeq: 1,
-  messages: {},
+  messages: noTrackedMessages(),
   messageCount: 0,
   lastActivityAt: 0,
   settings: defaultRoomSettings(),

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { isRejection } from '../actors/types.js';
 import { roomActor, decideRoom, evolveRoom } from './room.js';
 import { defaultRoomSettings, emptyRoom, roomLimits, type RoomEvent, type RoomState } from './room-model.js';
+import { trackedMessage } from './tracked-messages.js';
 
 const at = 1_700_000_000_000;
 
@@ -105,7 +106,11 @@ describe('room rules', () => {
     it('numbers every event with a gap-free sequence that messages carry', () => {
       const state = fold(withMessage);
       expect(state.nextSeq).to.equal(5);
-      expect(state.messages['4']).to.deep.equal({ author: 'bob', deleted: false, reactions: {} });
+      expect(trackedMessage(state.messages, 4)).to.deep.equal({
+        author: 'bob',
+        deleted: false,
+        reactions: {},
+      });
       expect(roomActor.reply!(state, [])).to.deep.equal({ seq: 4 });
     });
 
@@ -132,7 +137,7 @@ describe('room rules', () => {
       const add = when(withMessage, { type: 'react', by: 'ann', seq: 4, emoji: '👍' });
       expect(add).to.deep.equal([{ type: 'ReactionAdded', target: 4, emoji: '👍', by: 'ann', at }]);
       const reacted = [...withMessage, ...(add as RoomEvent[])];
-      expect(fold(reacted).messages['4']!.reactions).to.deep.equal({ '👍': ['ann'] });
+      expect(trackedMessage(fold(reacted).messages, 4)!.reactions).to.deep.equal({ '👍': ['ann'] });
       expect(when(reacted, { type: 'react', by: 'ann', seq: 4, emoji: '👍' })).to.deep.equal([]);
       const removed = when(reacted, {
         type: 'react',
@@ -141,7 +146,7 @@ describe('room rules', () => {
         emoji: '👍',
         on: false,
       }) as RoomEvent[];
-      expect(fold([...reacted, ...removed]).messages['4']!.reactions).to.deep.equal({});
+      expect(trackedMessage(fold([...reacted, ...removed]).messages, 4)!.reactions).to.deep.equal({});
     });
 
     it('keeps only the newest messages changeable', () => {
@@ -149,8 +154,9 @@ describe('room rules', () => {
       for (let i = 0; i < roomLimits.trackedMessages + 5; i++) {
         state = evolveRoom(state, { type: 'MessageSent', author: 'bob', text: `m${i}`, at });
       }
-      expect(Object.keys(state.messages)).to.have.length(roomLimits.trackedMessages);
-      expect(state.messages['4']).to.equal(undefined);
+      expect(state.messages.seqs).to.have.length(roomLimits.trackedMessages);
+      expect(trackedMessage(state.messages, 4)).to.equal(undefined);
+      expect(trackedMessage(state.messages, state.nextSeq - 1)).to.deep.include({ author: 'bob' });
       expect(state.messageCount).to.equal(roomLimits.trackedMessages + 5);
     });
   });
@@ -236,6 +242,13 @@ describe('room rules', () => {
         'invalid_command',
       );
       expect(when([], { type: 'close', by: 'ann' })).to.equal('invalid_command');
+    });
+
+    it('reads snapshots whose tracked messages were written as an object keyed by sequence', () => {
+      const state = fold([...created, { type: 'MessageSent', author: 'bob', text: 'hi', at }]);
+      const byKey = { [state.nextSeq - 1]: trackedMessage(state.messages, state.nextSeq - 1) };
+      const old = JSON.parse(JSON.stringify({ ...state, messages: byKey })) as unknown;
+      expect(roomActor.fromSnapshot!(old)).to.deep.equal(state);
     });
 
     it('reads snapshots written before settings existed', () => {

@@ -2,6 +2,7 @@ import type { ActorType } from '../actors/types.js';
 import { isRejection, reject, type Rejection } from '../actors/types.js';
 import { moderate, moodFlag } from './moderation.js';
 import { parseRoomCommand, parseRoomEvent } from './room-parse.js';
+import { readTrackedMessages, trackedMessage, withChanged, withNewest } from './tracked-messages.js';
 import {
   emptyRoom,
   roomLimits,
@@ -91,7 +92,7 @@ export function decideRoom(state: RoomState, command: RoomCommand, at: number): 
   if (command.type === 'configure') return configureRoom(state, command, at);
   if (command.type === 'close') return state.created ? [{ type: 'RoomClosed', at }] : [];
   if (command.type === 'moodScored') {
-    const message = state.messages[command.seq];
+    const message = trackedMessage(state.messages, command.seq);
     const flag = moodFlag(state.settings, command.valenceScore);
     if (!flag || !message || message.deleted || message.flagged) return [];
     return [{ type: 'MessageFlagged', target: command.seq, reason: flag.reason, by: moodActor, at }];
@@ -183,7 +184,7 @@ export function decideRoom(state: RoomState, command: RoomCommand, at: number): 
     }
 
     case 'edit': {
-      const message = state.messages[command.seq];
+      const message = trackedMessage(state.messages, command.seq);
       if (!isMember(state, by)) return reject('forbidden', 'only members can edit');
       if (!message || message.deleted)
         return reject('message_not_found', 'no such message (or too old to change)');
@@ -194,7 +195,7 @@ export function decideRoom(state: RoomState, command: RoomCommand, at: number): 
     }
 
     case 'delete': {
-      const message = state.messages[command.seq];
+      const message = trackedMessage(state.messages, command.seq);
       if (!isMember(state, by)) return reject('forbidden', 'only members can delete');
       if (!message || message.deleted)
         return reject('message_not_found', 'no such message (or too old to change)');
@@ -205,7 +206,7 @@ export function decideRoom(state: RoomState, command: RoomCommand, at: number): 
     }
 
     case 'react': {
-      const message = state.messages[command.seq];
+      const message = trackedMessage(state.messages, command.seq);
       if (!isMember(state, by)) return reject('forbidden', 'only members can react');
       if (!message || message.deleted)
         return reject('message_not_found', 'no such message (or too old to change)');
@@ -222,26 +223,13 @@ const withoutKey = <T>(record: Record<string, T>, key: string): Record<string, T
   return rest;
 };
 
-/**
- * Adds a message to the tracked ones, dropping the oldest past the limit.
- * Integer-like keys iterate in ascending order, so the first key is the oldest.
- */
-function trackMessage(messages: Record<string, TrackedMessage>, seq: number, author: string) {
-  const next: Record<string, TrackedMessage> = {
-    ...messages,
-    [seq]: { author, deleted: false, reactions: {} },
-  };
-  const keys = Object.keys(next);
-  if (keys.length > roomLimits.trackedMessages) delete next[keys[0]!];
-  return next;
-}
 function updateMessage(
   state: RoomState,
   seq: number,
   change: (m: TrackedMessage) => TrackedMessage,
 ): RoomState {
-  const message = state.messages[seq];
-  return message ? { ...state, messages: { ...state.messages, [seq]: change(message) } } : state;
+  const messages = withChanged(state.messages, seq, change);
+  return messages === state.messages ? state : { ...state, messages };
 }
 
 /** Folds one event into the room state. Every event takes the next sequence. */
@@ -281,7 +269,12 @@ export function evolveRoom(state: RoomState, event: RoomEvent): RoomState {
     case 'MessageSent':
       return {
         ...s,
-        messages: trackMessage(s.messages, seq, event.author),
+        messages: withNewest(
+          s.messages,
+          seq,
+          { author: event.author, deleted: false, reactions: {} },
+          roomLimits.trackedMessages,
+        ),
         messageCount: s.messageCount + 1,
       };
     case 'MessageEdited':
@@ -330,8 +323,11 @@ export const roomActor: ActorType<RoomState, RoomCommand, RoomEvent, RoomQuery, 
   decide: (state, command, ctx) => decideRoom(state, command, ctx.at),
   evolve: evolveRoom,
   reply: (state) => ({ seq: state.nextSeq - 1 }),
-  // Snapshots written before a field existed get its default.
-  fromSnapshot: (snapshot) => ({ ...emptyRoom(), ...(snapshot as Partial<RoomState>) }),
+  // Snapshots written before a field existed get its default; tracked messages written as an object are converted.
+  fromSnapshot: (snapshot) => {
+    const stored = snapshot as Partial<RoomState>;
+    return { ...emptyRoom(), ...stored, messages: readTrackedMessages(stored.messages) };
+  },
   parseQuery(raw) {
     const q = raw as { type?: unknown; user?: unknown } | null;
     if (q?.type === 'summary') return { type: 'summary' };
