@@ -21,9 +21,18 @@ export type ChatRun = RunStats & {
   cpuMsPerMessage: number;
 };
 
+export interface RunOptions {
+  /** Sends per second over all clients; unpaced (each client as fast as it is answered) without. */
+  messagesPerSecond?: number;
+  /** Messages each client sends (the shape's when not given). */
+  messagesPerClient?: number;
+}
+
 /** Each client sends its messages one after another; each delivery's latency is measured from its send. */
-export async function run(workload: Workload, pace?: { messagesPerSecond: number }): Promise<ChatRun> {
-  const { rooms, membersPerRoom, messagesPerClient } = shape;
+export async function run(workload: Workload, options: RunOptions = {}): Promise<ChatRun> {
+  const { rooms, membersPerRoom } = shape;
+  const messagesPerClient = options.messagesPerClient ?? shape.messagesPerClient;
+  const pace = options.messagesPerSecond;
   const sentAt = new Map<string, number>();
   const latencies: number[] = [];
   const senders: ((text: string) => Promise<void>)[] = [];
@@ -38,7 +47,7 @@ export async function run(workload: Workload, pace?: { messagesPerSecond: number
     }
   }
   const clients = senders.length;
-  const interval = pace ? (1000 * clients) / pace.messagesPerSecond : 0;
+  const interval = pace ? (1000 * clients) / pace : 0;
   const started = performance.now();
   const busyAtStart = machineBusyMs();
   await Promise.all(
