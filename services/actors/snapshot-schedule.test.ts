@@ -15,7 +15,7 @@ function snapshotPoints(actorId: string, every: number, upTo: number): number[] 
 }
 
 describe('snapshotDue', () => {
-  it('is due once every `every` versions, whatever the batch sizes', () => {
+  it('is due once every `every` versions', () => {
     const points = snapshotPoints('room-1', 500, 5_000);
     expect(points).to.have.length(10);
     for (let i = 1; i < points.length; i++) expect(points[i]! - points[i - 1]!).to.equal(500);
