@@ -87,7 +87,17 @@ export const streamName = (actorType: string, actorId: string) => `${actorType}/
 export const eventId = (stream: string, version: number) => `${stream}#${version}`;
 
 /**
- * Events and snapshots in MongoDB. Appends (GroupCommit) are optimistic: the unique
+ * The database holding a platform's events: beside its main database, not in
+ * it (ADR 0011). The events are the only record that cannot be rebuilt, and
+ * on the test and dev store (FerretDB on SQLite, one writer per database)
+ * appends on every send no longer wait behind read-model and snapshot writes.
+ */
+export const eventsDatabaseName = (mainDatabase: string) => `${mainDatabase}_events`;
+
+/**
+ * Events and snapshots in MongoDB: the events in their own database
+ * (`eventsDatabaseName`), snapshots, which can be rebuilt from them, in the
+ * main one beside the read models. Appends (GroupCommit) are optimistic: the unique
  * (stream, version) index and the deterministic _id refuse a second writer of
  * the same version. Uses only what MongoDB and FerretDB v1 both support (no
  * transactions), and no multi-document updates (see ADR 0002). Whether an
@@ -98,8 +108,9 @@ export class EventStore {
   readonly events: Collection<StoredEvent>;
   readonly snapshots: Collection<StoredSnapshot>;
 
+  /** `db` is the platform's main database; the events go to the one beside it. */
   constructor(db: Db) {
-    this.events = db.collection<StoredEvent>('events');
+    this.events = db.client.db(eventsDatabaseName(db.databaseName)).collection<StoredEvent>('events');
     this.snapshots = db.collection<StoredSnapshot>('snapshots');
   }
 

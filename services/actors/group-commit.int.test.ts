@@ -1,7 +1,13 @@
 import { expect } from 'chai';
 import type { MongoClient } from 'mongodb';
 import { server } from '../../e2e/testenv/root-hooks.js';
-import { ConcurrencyError, EventStore, eventId, type StoredEvent } from './event-store.js';
+import {
+  ConcurrencyError,
+  EventStore,
+  eventId,
+  eventsDatabaseName,
+  type StoredEvent,
+} from './event-store.js';
 import { GroupCommit } from './group-commit.js';
 import { freshDb } from './testdata/harness.js';
 
@@ -21,9 +27,11 @@ const event = (stream: string, version: number, commandId = `${stream}-${version
 describe('group commit (real FerretDB)', () => {
   let mongo: MongoClient;
   let store: EventStore;
+  let mainDb: string;
   before(async () => {
     const fresh = await freshDb(server('mongo').url, 'groupcommit');
     mongo = fresh.mongo;
+    mainDb = fresh.db.databaseName;
     store = new EventStore(fresh.db);
     await store.ensureIndexes();
   });
@@ -43,5 +51,14 @@ describe('group commit (real FerretDB)', () => {
     expect((await store.readStream('a')).map((e) => e.version)).to.deep.equal([1, 2, 3]);
     expect((await store.readStream('b')).map((e) => e.commandId)).to.deep.equal(['someone-else']);
     expect((await store.readStream('c')).map((e) => e.version)).to.deep.equal([1]);
+  });
+
+  it('keeps the events in the database beside the main one, and snapshots in the main one (ADR 0011)', async () => {
+    await new GroupCommit(store).append([event('d', 1), event('d', 2)]);
+    const eventsDb = mongo.db(eventsDatabaseName(mainDb));
+    expect(await eventsDb.collection('events').countDocuments({ stream: 'd' })).to.equal(2);
+    const mainCollections = (await mongo.db(mainDb).listCollections().toArray()).map((c) => c.name);
+    expect(mainCollections).not.to.include('events');
+    expect(store.snapshots.dbName).to.equal(mainDb);
   });
 });
