@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 
 /** USER_HZ, the unit of /proc/stat: 100 on every Linux Node runs on. */
 const ticksPerSecond = 100;
@@ -14,4 +15,21 @@ export function machineBusyMs(): number {
   const total = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!;
   const [user, nice, system, , , irq, softirq] = total.trim().split(/\s+/).slice(1).map(Number) as number[];
   return ((user! + nice! + system! + irq! + softirq!) * 1000) / ticksPerSecond;
+}
+
+/**
+ * Waits until the machine is quiet: under `busyFraction` of its cores busy
+ * over a 500-ms window, or `maxMs` passed. A run started while the last
+ * one's work still drains (a projection's backlog, snapshots, a saturated
+ * run's queues) measures both. Answers whether it settled.
+ */
+export async function machineSettled({ busyFraction = 0.15, maxMs = 20_000 } = {}): Promise<boolean> {
+  const windowMs = 500;
+  const deadline = Date.now() + maxMs;
+  while (Date.now() < deadline) {
+    const busyBefore = machineBusyMs();
+    await new Promise((r) => setTimeout(r, windowMs));
+    if ((machineBusyMs() - busyBefore) / (windowMs * availableParallelism()) < busyFraction) return true;
+  }
+  return false;
 }

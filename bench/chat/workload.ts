@@ -1,4 +1,4 @@
-import { machineBusyMs } from '../machine-cpu.js';
+import { machineBusyMs, machineSettled } from '../machine-cpu.js';
 import { summarise, type RunStats } from '../stats.js';
 
 /** The chat benchmark's shape: N clients in M rooms, every message delivered to its room's members. */
@@ -47,6 +47,8 @@ export async function run(workload: Workload, options: RunOptions = {}): Promise
     }
   }
   const clients = senders.length;
+  // Measured from a quiet machine: not while the setup's or the last run's work drains.
+  if (!(await machineSettled())) console.log('(the machine did not settle within 20 s; measuring anyway)');
   const interval = pace ? (1000 * clients) / pace : 0;
   const started = performance.now();
   const busyAtStart = machineBusyMs();
