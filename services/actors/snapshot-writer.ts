@@ -34,12 +34,12 @@ export class SnapshotWriter {
       const batch = [...this.#queued.values()].slice(0, this.maxBatch);
       for (const s of batch) this.#queued.delete(s._id);
       try {
+        const stored = await Promise.all(batch.map(toStoredSnapshot));
         await retryTransient(() =>
           this.store.snapshots.bulkWrite(
-            batch.map((snapshot) => {
-              const { _id, ...fields } = toStoredSnapshot(snapshot);
-              return { replaceOne: { filter: { _id }, replacement: fields, upsert: true } };
-            }),
+            stored.map(({ _id, ...fields }) => ({
+              replaceOne: { filter: { _id }, replacement: fields, upsert: true },
+            })),
             { ordered: false },
           ),
         );
