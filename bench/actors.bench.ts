@@ -60,8 +60,7 @@ async function rawEventInserts(total: number, batch: number): Promise<RunStats> 
     at: Date.now(),
   });
   const stats = await insertCeiling(
-    db,
-    [{ name: 'events', index: { stream: 1, version: 1 }, doc: event }],
+    [{ collection: db.collection('events'), index: { stream: 1, version: 1 }, doc: event }],
     total,
     batch,
   );

@@ -1,10 +1,10 @@
-import type { Db, Document, IndexSpecification } from 'mongodb';
+import type { Collection, Document, IndexSpecification } from 'mongodb';
 import { machineBusyMs } from './machine-cpu.js';
 import { summarise, type RunStats } from './stats.js';
 
-/** A collection the ceiling writes: its unique index, as the platform keeps it, and the n-th document. */
+/** A collection the ceiling writes (in the database the platform keeps it in): its unique index and the n-th document. */
 export interface CeilingCollection {
-  name: string;
+  collection: Collection;
   index: IndexSpecification;
   doc(n: number): Document;
 }
@@ -17,21 +17,18 @@ export interface CeilingCollection {
  * per batch, counted once per item; CPU is the whole machine's per item.
  */
 export async function insertCeiling(
-  db: Db,
   collections: CeilingCollection[],
   total: number,
   batch: number,
 ): Promise<RunStats & { cpuMsPerItem: number }> {
-  for (const c of collections) await db.collection(c.name).createIndex(c.index, { unique: true });
+  for (const c of collections) await c.collection.createIndex(c.index, { unique: true });
   const latencies: number[] = [];
   const busyAtStart = machineBusyMs();
   const started = performance.now();
   for (let n = 0; n < total; n += batch) {
     const t = performance.now();
     await Promise.all(
-      collections.map((c) =>
-        db.collection(c.name).insertMany(Array.from({ length: batch }, (_, i) => c.doc(n + i))),
-      ),
+      collections.map((c) => c.collection.insertMany(Array.from({ length: batch }, (_, i) => c.doc(n + i)))),
     );
     latencies.push(...Array.from({ length: batch }, () => performance.now() - t));
   }

@@ -1,4 +1,5 @@
 import { MongoClient } from 'mongodb';
+import { eventsDatabaseName } from '../../services/actors/event-store.js';
 import { insertCeiling } from '../insert-ceiling.js';
 import { shape } from './workload.js';
 
@@ -43,16 +44,17 @@ export async function chatStoreCeiling(
       deleted: false,
       reactions: [],
     });
+    // Each where MetaChat keeps it: the events in their own database (ADR 0011).
+    const eventsDb = mongo.db(eventsDatabaseName(db.databaseName));
     const stats = await insertCeiling(
-      db,
       [
-        { name: 'events', index: { stream: 1, version: 1 }, doc: event },
-        { name: 'chat_messages', index: { room: 1, seq: -1 }, doc: row },
+        { collection: eventsDb.collection('events'), index: { stream: 1, version: 1 }, doc: event },
+        { collection: db.collection('chat_messages'), index: { room: 1, seq: -1 }, doc: row },
       ],
       20_000,
       200,
     );
-    await db.dropDatabase();
+    await Promise.all([db.dropDatabase(), eventsDb.dropDatabase()]);
     return { messagesPerSecond: stats.perSecond, cpuMsPerMessage: stats.cpuMsPerItem };
   } finally {
     await mongo.close();
