@@ -6,6 +6,7 @@
 // send→deliver latency for each, and the ratios to Socket.IO. Each system
 // runs once unmeasured first. Last, the store's ceiling: what FerretDB alone
 // takes of what MetaChat must store per message.
+import { availableParallelism } from 'node:os';
 import { startPlatform } from '../e2e/platform.js';
 import { startTestEnv } from '../e2e/testenv/index.js';
 import { durableFloorWorkload } from './chat/durable-floor.js';
@@ -70,6 +71,12 @@ try {
     const ceiling = store.messagesPerSecond * membersPerRoom;
     console.log(
       `store ceiling: FerretDB alone takes ${store.messagesPerSecond.toFixed(0)} messages/s of what MetaChat must store (each message's event and history row, batches of 200) = ${ceiling.toFixed(0)} deliveries/s (${(ceiling / peer.perSecond).toFixed(2)}× Socket.IO), at ${store.cpuMsPerMessage.toFixed(2)} ms of CPU per message against ${peer.cpuMsPerMessage.toFixed(2)} for all of Socket.IO`,
+    );
+    // Whether 1.0× is within reach at all: the CPU each durable system would need to carry Socket.IO's send rate.
+    const peerSends = peer.perSecond / membersPerRoom;
+    const coresAt = (s: ChatRun) => ((s.cpuMsPerMessage * peerSends) / 1000).toFixed(2);
+    console.log(
+      `at Socket.IO's rate (${peerSends.toFixed(0)} sends/s) the durable floor would need ${coresAt(floor)} cores and MetaChat ${coresAt(ours)}, each at its own unpaced CPU per message (Socket.IO used ${coresAt(peer)}); this machine has ${availableParallelism()}`,
     );
     console.log(
       `MetaChat / Socket.IO throughput: ${(ours.perSecond / peer.perSecond).toFixed(2)}×; MetaChat / durable floor: ${(ours.perSecond / floor.perSecond).toFixed(2)}×; CPU per message, MetaChat / durable floor: ${(ours.cpuMsPerMessage / floor.cpuMsPerMessage).toFixed(1)}×`,
