@@ -45,7 +45,7 @@ try {
     const paced = await run(await metachat(), { messagesPerSecond: 1000 });
     // The target's "1,000 msg/s" read as deliveries (the unit of the throughput column): 200 sends/s to rooms of 5.
     const pacedDeliveries = await run(await metachat(), { messagesPerSecond: 1000 / membersPerRoom });
-    // The same for 50 s: rooms grow past their first snapshots (stalls there once set p99; see README).
+    // The same for 50 s: rooms grow past their first snapshots (stalls there once set p99; see docs/benchmarks/chat-history.md).
     const sustained = await run(await metachat(), {
       messagesPerSecond: 1000 / membersPerRoom,
       messagesPerClient: 200,
