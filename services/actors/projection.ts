@@ -29,10 +29,21 @@ export interface ProjectedEvent {
   position: number;
 }
 
-export interface ProjectionOptions {
-  nc: NatsConnection;
-  /** Durable name: a projection resumes where the one of the same name stopped. */
-  name: string;
+/** What a projection sets as any durable consumer does (documented on DurableConsumerOptions). */
+type ConsumerSettings = Pick<
+  DurableConsumerOptions<unknown>,
+  | 'nc'
+  | 'name'
+  | 'writeBehind'
+  | 'log'
+  | 'batchSize'
+  | 'lingerMs'
+  | 'maxAttempts'
+  | 'ownershipTtlMs'
+  | 'replicaId'
+>;
+
+export interface ProjectionOptions extends ConsumerSettings {
   actorType: string;
   /**
    * Applies events to the read model, in stream order. Must be idempotent (an
@@ -42,17 +53,6 @@ export interface ProjectionOptions {
    */
   handle?(event: PublishedEvent, position: number): Promise<void>;
   handleBatch?(events: ProjectedEvent[]): Promise<void>;
-  writeBehind?: WriteBehind;
-  log: Logger;
-  /** Most events per batch. */
-  batchSize?: number;
-  /** How long a batch gathers events before it is written (see `lingerMs` of DurableConsumerOptions). */
-  lingerMs?: number;
-  /** Tries of a failing batch (with backoff) before its events are tried alone and the failing ones parked. */
-  maxAttempts?: number;
-  /** How soon a standby replica takes over after the consuming one stops renewing its lease. */
-  ownershipTtlMs?: number;
-  replicaId?: string;
 }
 
 /**
@@ -119,6 +119,7 @@ export interface DurableConsumerOptions<T> {
   handleBatch(items: { event: T; position: number }[]): Promise<void>;
   writeBehind?: WriteBehind;
   log: Logger;
+  /** Most events per batch. */
   batchSize?: number;
   /**
    * How long a batch may gather events before it is written (0: at once).
@@ -126,7 +127,9 @@ export interface DurableConsumerOptions<T> {
    * written call `settled()`, which writes the gathering batch at once.
    */
   lingerMs?: number;
+  /** Tries of a failing batch (with backoff) before its events are tried alone and the failing ones parked. */
   maxAttempts?: number;
+  /** How soon a standby replica takes over after the consuming one stops renewing its lease. */
   ownershipTtlMs?: number;
   /** This replica's name among those that start the projection (unique; a random one by default). */
   replicaId?: string;
