@@ -4,8 +4,9 @@
 // plain servers doing only what durability and order cost on this stack):
 // N clients in M rooms sending messages. Prints delivered messages/s and
 // send→deliver latency for each, and the ratios to Socket.IO. Each system
-// runs once unmeasured first. Last, the store's ceiling: what FerretDB alone
-// takes of what MetaChat must store per message.
+// runs once unmeasured first. Last, the store's ceiling (what FerretDB alone
+// takes of what MetaChat must store per message) and the cores each durable
+// system would need to carry Socket.IO's rate on this machine.
 import { availableParallelism } from 'node:os';
 import { startPlatform } from '../e2e/platform.js';
 import { startTestEnv } from '../e2e/testenv/index.js';
