@@ -14,6 +14,7 @@ import { durableFloorWorkload } from './chat/durable-floor.js';
 import { metachatWorkload } from './chat/metachat.js';
 import { socketIoWorkload } from './chat/socket-io.js';
 import { chatStoreCeiling } from './chat/store-ceiling.js';
+import { serverProcesses, type NamedProcess } from './machine-cpu.js';
 import { run, shape, type ChatRun, type Workload } from './chat/workload.js';
 
 const env = await startTestEnv({ servers: ['nats', 'mongo', 'redis'] });
@@ -39,10 +40,21 @@ try {
     const socketIo = await warm(() => socketIoWorkload(env.redis!.url));
     const floorOf = await warm(() => durableFloorWorkload(env.nats!.url, env.mongo!.url));
     const metachat = await warm(() => metachatWorkload(urls));
-    const peer = await run(await socketIo());
-    const floor = await run(await floorOf());
+    // Whose CPU a message costs: the servers, MetaChat's services, and the load generator (which also runs the Socket.IO and floor servers).
+    const servers = serverProcesses([
+      { program: 'nats-server', port: env.nats!.port },
+      { program: 'ferretdb', port: env.mongo!.port },
+      { program: 'redis-server', port: env.redis!.port },
+    ]);
+    const services: NamedProcess[] = [
+      { label: 'identity', pid: platform.identity.child.pid! },
+      ...platform.chat.map((c) => ({ label: 'chat', pid: c.child.pid! })),
+      ...platform.gateways.map((g) => ({ label: 'gateways', pid: g.process.child.pid! })),
+    ];
+    const peer = await run(await socketIo(), { processes: servers });
+    const floor = await run(await floorOf(), { processes: servers });
     const floorPaced = await run(await floorOf(), { messagesPerSecond: 1000 });
-    const ours = await run(await metachat());
+    const ours = await run(await metachat(), { processes: [...servers, ...services] });
     const paced = await run(await metachat(), { messagesPerSecond: 1000 });
     // The target's "1,000 msg/s" read as deliveries (the unit of the throughput column): 200 sends/s to rooms of 5.
     const pacedDeliveries = await run(await metachat(), { messagesPerSecond: 1000 / membersPerRoom });
@@ -72,6 +84,15 @@ try {
     const ceiling = store.messagesPerSecond * membersPerRoom;
     console.log(
       `store ceiling: FerretDB alone takes ${store.messagesPerSecond.toFixed(0)} messages/s of what MetaChat must store (each message's event and history row, batches of 200) = ${ceiling.toFixed(0)} deliveries/s (${(ceiling / peer.perSecond).toFixed(2)}× Socket.IO), at ${store.cpuMsPerMessage.toFixed(2)} ms of CPU per message against ${peer.cpuMsPerMessage.toFixed(2)} for all of Socket.IO`,
+    );
+    const byProcess = (s: ChatRun) =>
+      Object.entries(s.cpuMsPerMessageOf)
+        .filter(([, ms]) => ms >= 0.005)
+        .sort(([, a], [, b]) => b - a)
+        .map(([label, ms]) => `${label} ${ms.toFixed(2)}`)
+        .join(', ');
+    console.log(
+      `CPU ms per message by process, unpaced (the load generator runs the Socket.IO and floor servers too): Socket.IO: ${byProcess(peer)}; durable floor: ${byProcess(floor)}; MetaChat: ${byProcess(ours)}`,
     );
     // Whether 1.0× is within reach at all: the CPU each durable system would need to carry Socket.IO's send rate.
     const peerSends = peer.perSecond / membersPerRoom;

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 
 /** USER_HZ, the unit of /proc/stat: 100 on every Linux Node runs on. */
@@ -32,4 +32,45 @@ export async function machineSettled({ busyFraction = 0.15, maxMs = 20_000 } = {
     if ((machineBusyMs() - busyBefore) / (windowMs * availableParallelism()) < busyFraction) return true;
   }
   return false;
+}
+
+/** CPU milliseconds one process has used (user + system), from /proc/<pid>/stat; 0 once it has gone. */
+export function processCpuMs(pid: number): number {
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return 0;
+  }
+  // The fields after the command name, which is in parentheses and may hold spaces: utime and stime are the 12th and 13th.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / ticksPerSecond;
+}
+
+export interface NamedProcess {
+  label: string;
+  pid: number;
+}
+
+/**
+ * The processes of servers the benchmark started, found by program name and
+ * the port on their command line (redis-server rewrites its command line to
+ * "redis-server 127.0.0.1:PORT", so the port is what every server keeps).
+ */
+export function serverProcesses(servers: { program: string; port: number }[]): NamedProcess[] {
+  const found: NamedProcess[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let commandLine: string;
+    try {
+      commandLine = readFileSync(`/proc/${entry}/cmdline`, 'utf8').replaceAll('\0', ' ');
+    } catch {
+      continue; // gone meanwhile
+    }
+    const server = servers.find(
+      (s) => commandLine.includes(s.program) && new RegExp(`(^|[\\s:])${s.port}(\\s|$)`).test(commandLine),
+    );
+    if (server) found.push({ label: server.program, pid: Number(entry) });
+  }
+  return found;
 }

@@ -1,4 +1,4 @@
-import { machineBusyMs, machineSettled } from '../machine-cpu.js';
+import { machineBusyMs, machineSettled, processCpuMs, type NamedProcess } from '../machine-cpu.js';
 import { summarise, type RunStats } from '../stats.js';
 
 /** The chat benchmark's shape: N clients in M rooms, every message delivered to its room's members. */
@@ -19,6 +19,8 @@ export type ChatRun = RunStats & {
   delivered: number;
   /** CPU the whole machine spent per message sent, from the first send to the last delivery. */
   cpuMsPerMessage: number;
+  /** The same per process, summed by label, for the processes the run was given. */
+  cpuMsPerMessageOf: Record<string, number>;
 };
 
 export interface RunOptions {
@@ -26,6 +28,8 @@ export interface RunOptions {
   messagesPerSecond?: number;
   /** Messages each client sends (the shape's when not given). */
   messagesPerClient?: number;
+  /** Processes whose CPU per message the run reports (the load generator's own is always counted). */
+  processes?: NamedProcess[];
 }
 
 /** Each client sends its messages one after another; each delivery's latency is measured from its send. */
@@ -50,8 +54,10 @@ export async function run(workload: Workload, options: RunOptions = {}): Promise
   // Measured from a quiet machine: not while the setup's or the last run's work drains.
   if (!(await machineSettled())) console.log('(the machine did not settle within 20 s; measuring anyway)');
   const interval = pace ? (1000 * clients) / pace : 0;
+  const processes = [{ label: 'load generator', pid: process.pid }, ...(options.processes ?? [])];
   const started = performance.now();
   const busyAtStart = machineBusyMs();
+  const processCpuAtStart = processes.map((p) => processCpuMs(p.pid));
   await Promise.all(
     senders.map(async (send, c) => {
       for (let n = 0; n < messagesPerClient; n++) {
@@ -67,7 +73,13 @@ export async function run(workload: Workload, options: RunOptions = {}): Promise
   const deadline = Date.now() + 30_000;
   while (latencies.length < expected && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
   const stats = summarise(latencies, (performance.now() - started) / 1000);
-  const cpuMsPerMessage = (machineBusyMs() - busyAtStart) / (clients * messagesPerClient);
+  const sent = clients * messagesPerClient;
+  const cpuMsPerMessage = (machineBusyMs() - busyAtStart) / sent;
+  const cpuMsPerMessageOf: Record<string, number> = {};
+  processes.forEach(({ label, pid }, i) => {
+    cpuMsPerMessageOf[label] =
+      (cpuMsPerMessageOf[label] ?? 0) + (processCpuMs(pid) - processCpuAtStart[i]!) / sent;
+  });
   await workload.close();
-  return { ...stats, delivered: latencies.length, cpuMsPerMessage };
+  return { ...stats, delivered: latencies.length, cpuMsPerMessage, cpuMsPerMessageOf };
 }
