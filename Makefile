@@ -27,8 +27,10 @@ deps: $(NPM_STAMP)
 servers: deps
 	@e2e/testenv/build-servers.sh all >/dev/null
 
+# exec: the platform's own process is make's child, so a signal sent to it
+# (or Ctrl-C, or SIGTERM to make, which make passes on) stops everything.
 dev: servers
-	@npx tsx e2e/testenv/dev.ts
+	@exec node --import tsx e2e/testenv/dev.ts
 
 check: deps
 	npm run --silent typecheck

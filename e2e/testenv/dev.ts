@@ -1,42 +1,23 @@
 // `make dev`: the whole platform locally on embedded defaults. Starts the real
 // servers on fixed loopback ports with data kept under .dev/, prints where
 // everything listens, writes .dev/env for other shells, and stops cleanly on
-// Ctrl-C. Ports can be moved with METACHAT_DEV_<SERVER>_PORT.
+// Ctrl-C, SIGINT or SIGTERM. Ports move all at once with METACHAT_DEV_BASE_PORT
+// or one by one with METACHAT_DEV_<SERVER>_PORT (dev-settings.ts).
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parseConfig, setting } from '../../services/kit/config.js';
+import { devSettings, type DevSettings } from './dev-settings.js';
 import { startTestEnv, type TestEnv } from './index.js';
 import { startProcess, waitUntilReady, type ManagedProcess } from './process.js';
 
-const config = (() => {
-  try {
-    return parseConfig(
-      {
-        kube: setting.port('METACHAT_DEV_KUBE_PORT', { default: 16443 }),
-        mongo: setting.port('METACHAT_DEV_MONGO_PORT', { default: 27018 }),
-        nats: setting.port('METACHAT_DEV_NATS_PORT', { default: 14222 }),
-        redis: setting.port('METACHAT_DEV_REDIS_PORT', { default: 16379 }),
-        gateway: setting.port('METACHAT_DEV_GATEWAY_PORT', { default: 18080 }),
-        chatOps: setting.port('METACHAT_DEV_CHAT_OPS_PORT', { default: 19091 }),
-        identityOps: setting.port('METACHAT_DEV_IDENTITY_OPS_PORT', { default: 19092 }),
-        gatewayOps: setting.port('METACHAT_DEV_GATEWAY_OPS_PORT', { default: 19093 }),
-        operatorOps: setting.port('METACHAT_DEV_OPERATOR_OPS_PORT', { default: 19094 }),
-        moodOps: setting.port('METACHAT_DEV_MOOD_OPS_PORT', { default: 19095 }),
-        diaryOps: setting.port('METACHAT_DEV_DIARY_OPS_PORT', { default: 19096 }),
-        portraitOps: setting.port('METACHAT_DEV_PORTRAIT_OPS_PORT', { default: 19097 }),
-        matchingOps: setting.port('METACHAT_DEV_MATCHING_OPS_PORT', { default: 19098 }),
-        notificationsOps: setting.port('METACHAT_DEV_NOTIFICATIONS_OPS_PORT', { default: 19099 }),
-        dir: setting.string('METACHAT_DEV_DIR', { default: '.dev' }),
-      },
-      process.env,
-    );
-  } catch (err) {
-    console.error((err as Error).message);
-    process.exit(2);
-  }
-})();
+let config: DevSettings;
+try {
+  config = devSettings(process.env);
+} catch (err) {
+  console.error((err as Error).message);
+  process.exit(2);
+}
 
 export function describeEnv(env: TestEnv): Record<string, string> {
   return {
@@ -49,18 +30,10 @@ export function describeEnv(env: TestEnv): Record<string, string> {
 }
 
 const dir = resolve(config.dir);
-mkdirSync(dir, { recursive: true });
-console.log(`metachat dev: starting servers (data and logs in ${dir}) ...`);
-let env: TestEnv;
-try {
-  env = await startTestEnv({ dir, ports: config, timeoutMs: 120_000 });
-} catch (err) {
-  console.error((err as Error).message);
-  process.exit(1);
-}
-
-/** The platform's services, as processes on the servers above, each logging to .dev/<name>.log. */
+/** What has started so far, stopped in reverse on the way out, whenever that comes. */
+let env: TestEnv | undefined;
 const services: ManagedProcess[] = [];
+
 async function startService(name: string, entry: string, opsPort: number, extraEnv: NodeJS.ProcessEnv) {
   const proc = startProcess({
     name,
@@ -73,16 +46,20 @@ async function startService(name: string, entry: string, opsPort: number, extraE
   await waitUntilReady(proc, async () => (await fetch(`http://127.0.0.1:${opsPort}/readyz`)).ok, 60_000);
 }
 
-const vars = describeEnv(env);
-// A development-only secret, made anew per `make dev`: never used outside this machine.
-const serviceEnv = {
-  NATS_URL: vars.NATS_URL,
-  MONGO_URL: env.mongo!.url,
-  MONGO_DB: 'metachat',
-  REDIS_URL: vars.REDIS_URL,
-  JWT_SECRET: randomBytes(32).toString('hex'),
-};
-try {
+async function start(): Promise<void> {
+  mkdirSync(dir, { recursive: true });
+  console.log(`metachat dev: starting servers (data and logs in ${dir}) ...`);
+  env = await startTestEnv({ dir, ports: config, timeoutMs: 120_000 });
+  notStopping();
+  const vars = describeEnv(env);
+  // A development-only secret, made anew per `make dev`: never used outside this machine.
+  const serviceEnv = {
+    NATS_URL: vars.NATS_URL,
+    MONGO_URL: env.mongo!.url,
+    MONGO_DB: 'metachat',
+    REDIS_URL: vars.REDIS_URL,
+    JWT_SECRET: randomBytes(32).toString('hex'),
+  };
   await Promise.all([
     startService('chat', 'services/chat/main.ts', config.chatOps, serviceEnv),
     startService('identity', 'services/identity/main.ts', config.identityOps, serviceEnv),
@@ -92,6 +69,7 @@ try {
     startService('matching', 'services/matching/main.ts', config.matchingOps, serviceEnv),
     startService('notifications', 'services/notifications/main.ts', config.notificationsOps, serviceEnv),
   ]);
+  notStopping();
   await startService('gateway', 'services/gateway/main.ts', config.gatewayOps, {
     ...serviceEnv,
     PORT: String(config.gateway),
@@ -104,19 +82,13 @@ try {
   await startService('operator', 'operator/src/main.ts', config.operatorOps, {
     KUBECONFIG: env.kube!.kubeconfigPath,
   });
-} catch (err) {
-  console.error((err as Error).message);
-  for (const service of services) await service.stop();
-  await env.stop();
-  process.exit(1);
-}
-writeFileSync(
-  resolve(dir, 'env'),
-  Object.entries(vars)
-    .map(([k, v]) => `export ${k}=${v}`)
-    .join('\n') + '\n',
-);
-console.log(`
+  writeFileSync(
+    resolve(dir, 'env'),
+    Object.entries(vars)
+      .map(([k, v]) => `export ${k}=${v}`)
+      .join('\n') + '\n',
+  );
+  console.log(`
   Kubernetes API   ${env.kube?.server}   (kubectl: KUBECONFIG=${vars.KUBECONFIG})
   MongoDB wire     ${env.mongo?.url}   (FerretDB, SQLite)
   NATS JetStream   ${env.nats?.url}
@@ -128,16 +100,35 @@ console.log(`
 
   In another shell: source ${resolve(dir, 'env')}
   Ctrl-C stops everything.`);
+}
 
+async function stopAll(): Promise<void> {
+  for (const service of services.reverse()) await service.stop();
+  await env?.stop();
+}
+
+/** Ends start-up early when a signal came during it. */
+function notStopping(): void {
+  if (stopping) throw new Error('stopped while starting');
+}
+
+// Signals are handled from the first moment: one that comes while the servers
+// start waits for that step to finish (a half-started server cannot be
+// abandoned), then everything stops.
 let stopping = false;
-const stop = async (signal: string) => {
+const starting = start();
+async function shutdown(reason: string, code: number): Promise<void> {
   if (stopping) return;
   stopping = true;
-  console.log(`\nmetachat dev: ${signal}, stopping ...`);
-  for (const service of services.reverse()) await service.stop();
-  await env.stop();
+  console.log(`\nmetachat dev: ${reason}, stopping ...`);
+  await starting.catch(() => undefined);
+  await stopAll();
   console.log('metachat dev: stopped');
-  process.exit(0);
-};
-process.on('SIGINT', () => void stop('SIGINT'));
-process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.exit(code);
+}
+process.on('SIGINT', () => void shutdown('SIGINT', 0));
+process.on('SIGTERM', () => void shutdown('SIGTERM', 0));
+starting.catch((err: Error) => {
+  console.error(err.message);
+  void shutdown('could not start', 1);
+});
