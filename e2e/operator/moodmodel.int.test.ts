@@ -11,6 +11,7 @@ import { WebSocket } from 'ws';
 import { builtinArtifacts, bundleDigest, encodeBundle, readBundle } from '../../models/mood/bundle.js';
 import { group, version, type Condition } from '../../operator/src/api/common.js';
 import { PlatformConnections } from '../../operator/src/platform/connections.js';
+import { defaultFetchPolicy } from '../../operator/src/platform/model-artifacts.js';
 import { moodModelController } from '../../operator/src/reconcile/moodmodel-controller.js';
 import type { Controller } from '../../operator/src/runtime/controller.js';
 import { installCrds } from '../../operator/src/testdata/install-crds.js';
@@ -146,6 +147,7 @@ describe('MoodModel resources end to end (operator controller, real API server a
     const bundleBytes = encodeBundle(inverted);
     http = createServer((req, res) => {
       if (req.url === '/models/inverted.mcmodel') res.end(bundleBytes);
+      else if (req.url === '/moved') res.writeHead(302, { location: '/models/inverted.mcmodel' }).end();
       else res.writeHead(404).end();
     });
     await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
@@ -156,7 +158,11 @@ describe('MoodModel resources end to end (operator controller, real API server a
     room = (await ann.createRoom('Moods')).id;
     const log = createLogger({ service: 'operator-test', level: 'error' });
     platforms = new PlatformConnections(kc, log);
-    controller = moodModelController(kc, platforms, log, new Registry());
+    // The model server here is on loopback, which the operator refuses unless allowed.
+    controller = moodModelController(kc, platforms, log, new Registry(), {
+      ...defaultFetchPolicy,
+      allowedNetworks: ['127.0.0.1/32'],
+    });
     await controller.start();
   });
   after(async () => {
@@ -254,9 +260,29 @@ describe('MoodModel resources end to end (operator controller, real API server a
     await apply('no-french', { platform: 'local', source: { builtin: true }, languages: ['fr'] });
     await apply('no-platform', { platform: 'elsewhere', source: { builtin: true } });
     await apply('fetched', { platform: 'local', source: { http: { url: httpUrl, sha256 } } });
+    // A digest the cache has not seen: a bundle already fetched for its digest is not fetched again.
+    const unknown = '1'.repeat(64);
+    const { port } = new URL(httpUrl);
+    await apply('redirected', {
+      platform: 'local',
+      source: { http: { url: `http://127.0.0.1:${port}/moved`, sha256: unknown } },
+    });
+    await apply('internal', {
+      platform: 'local',
+      source: { http: { url: `http://[::1]:${port}/models/inverted.mcmodel`, sha256: unknown } },
+    });
+    const mismatch = condition(
+      await conditionReason('wrong-digest', 'Degraded', 'DigestMismatch'),
+      'Degraded',
+    );
+    expect(mismatch?.message).to.include('does not have the sha256 the spec gives');
+    expect(mismatch?.message, 'the digest of what an address serves is not told').to.not.include(sha256);
     expect(
-      condition(await conditionReason('wrong-digest', 'Degraded', 'DigestMismatch'), 'Degraded')?.message,
-    ).to.include(`has sha256 ${sha256}`);
+      condition(await conditionReason('redirected', 'Degraded', 'FetchFailed'), 'Degraded')?.message,
+    ).to.include('redirects are not followed');
+    expect(
+      condition(await conditionReason('internal', 'Degraded', 'FetchFailed'), 'Degraded')?.message,
+    ).to.include('::1 is refused');
     await conditionReason('no-map', 'Degraded', 'ArtifactsNotFound');
     expect(
       condition(await conditionReason('no-french', 'Degraded', 'ModelMismatch'), 'Degraded')?.message,

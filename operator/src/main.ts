@@ -4,6 +4,8 @@ import { hostname } from 'node:os';
 import { loadConfig, setting } from '../../services/kit/config.js';
 import { commonSettings, runService } from '../../services/kit/service.js';
 import { PlatformConnections } from './platform/connections.js';
+import { defaultFetchPolicy } from './platform/model-artifacts.js';
+import { allowList } from './platform/model-fetch.js';
 import { chatRoomController } from './reconcile/chatroom-controller.js';
 import { metaChatController } from './reconcile/metachat-controller.js';
 import { moodModelController } from './reconcile/moodmodel-controller.js';
@@ -19,6 +21,10 @@ const config = loadConfig({
   leaseNamespace: setting.string('POD_NAMESPACE', { default: 'default' }),
   leaderElection: setting.bool('LEADER_ELECTION', { default: true }),
   leaseDurationMs: setting.duration('LEASE_DURATION', { default: 15_000 }),
+  modelFetchAllowedNetworks: setting.list('MODEL_FETCH_ALLOWED_NETWORKS', {
+    description: 'networks (CIDRs) MoodModel downloads may reach although they are private or loopback',
+    check: (cidr) => void allowList([cidr]),
+  }),
 });
 
 await runService({
@@ -32,7 +38,10 @@ await runService({
     const controllers = [
       metaChatController(kc, log, metrics),
       chatRoomController(kc, platforms, log, metrics),
-      moodModelController(kc, platforms, log, metrics),
+      moodModelController(kc, platforms, log, metrics, {
+        ...defaultFetchPolicy,
+        allowedNetworks: config.modelFetchAllowedNetworks,
+      }),
     ];
     const startControllers = async () => {
       for (const controller of controllers) await controller.start();

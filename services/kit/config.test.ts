@@ -86,6 +86,24 @@ describe('config', () => {
     ]).to.deep.equal([250, 1500, 120_000, 3_600_000]);
   });
 
+  it('reads comma-separated lists, empty when unset, naming a bad item', () => {
+    const spec = {
+      nets: setting.list('NETS', {
+        check: (item) => {
+          if (!item.includes('/')) throw new Error(`"${item}" is not a network`);
+        },
+      }),
+    };
+    expect(parseConfig(spec, {}).nets).to.deep.equal([]);
+    expect(parseConfig(spec, { NETS: ' 10.0.0.0/8, ,fd00::/8 ' }).nets).to.deep.equal([
+      '10.0.0.0/8',
+      'fd00::/8',
+    ]);
+    expect(() => parseConfig(spec, { NETS: '10.0.0.0/8,oops' })).to.throw(
+      'config: NETS "oops" is not a network',
+    );
+  });
+
   it('stops a process with exit code 2 and one clear line on stderr', () => {
     const fixture = fileURLToPath(new URL('./testdata/config-main.ts', import.meta.url));
     const result = spawnSync(process.execPath, ['--import', 'tsx', fixture], {

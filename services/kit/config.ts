@@ -105,6 +105,22 @@ export const setting = {
     return { env, parse: (raw) => required(env, opts, raw, parseDuration) };
   },
 
+  /** A comma-separated list; `check` throws an Error naming a bad item. Empty by default. */
+  list(env: string, opts: Common<string[]> & { check?: (item: string) => void } = {}): Setting<string[]> {
+    return {
+      env,
+      parse: (raw) =>
+        required(env, { default: [], ...opts }, raw, (s) => {
+          const items = s
+            .split(',')
+            .map((item) => item.trim())
+            .filter(Boolean);
+          for (const item of items) opts.check?.(item);
+          return items;
+        }),
+    };
+  },
+
   /** A secret: never echoed back in errors. */
   secret(env: string, opts: Common<string> & { minLength?: number } = {}): Setting<string> {
     return {

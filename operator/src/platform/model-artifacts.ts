@@ -10,6 +10,7 @@ import {
 } from '../../../models/mood/bundle.js';
 import type { MoodModelSpec } from '../api/moodmodel.js';
 import { notFound } from '../runtime/resource.js';
+import { fetchBounded, FetchRefused, type FetchPolicy } from './model-fetch.js';
 
 /** Why a MoodModel's artifacts cannot be used; `reason` becomes the Degraded condition's reason. */
 export class ArtifactProblem extends Error {
@@ -21,9 +22,12 @@ export class ArtifactProblem extends Error {
   }
 }
 
-/** The largest bundle fetched over HTTP. */
-const maxBundleBytes = 64 * 1024 * 1024;
-const fetchTimeoutMs = 30_000;
+/** How bundles are downloaded by default: the operator's settings may allow networks. */
+export const defaultFetchPolicy: FetchPolicy = {
+  allowedNetworks: [],
+  maxBytes: 64 * 1024 * 1024,
+  timeoutMs: 30_000,
+};
 
 /**
  * Bundles whose bytes cannot change, kept so that a reconcile (every minute)
@@ -47,11 +51,12 @@ export async function fetchBundle(
   core: CoreV1Api,
   namespace: string,
   source: MoodModelSpec['source'],
+  policy: FetchPolicy = defaultFetchPolicy,
 ): Promise<ModelBundle> {
   try {
     if (source.configMap) return await fromConfigMap(core, namespace, source.configMap.name);
     const { http } = source;
-    if (http) return await once(`sha256:${http.sha256}`, () => fromHttp(http.url, http.sha256));
+    if (http) return await once(`sha256:${http.sha256}`, () => fromHttp(http.url, http.sha256, policy));
     return await once('builtin', () => readBundle(builtinArtifacts));
   } catch (err) {
     if (err instanceof InvalidBundle) throw new ArtifactProblem('InvalidModel', err.message);
@@ -76,20 +81,16 @@ async function fromConfigMap(core: CoreV1Api, namespace: string, name: string): 
   return { modelJson, weights: file(weightsFileOf(modelJson)), metadata: file('metadata.json') };
 }
 
-async function fromHttp(url: string, sha256: string): Promise<ModelBundle> {
+async function fromHttp(url: string, sha256: string, policy: FetchPolicy): Promise<ModelBundle> {
   let bytes: Buffer;
   try {
-    const response = await fetch(url, { signal: AbortSignal.timeout(fetchTimeoutMs) });
-    if (!response.ok) throw new Error(`HTTP ${response.status}`);
-    if (Number(response.headers.get('content-length') ?? 0) > maxBundleBytes)
-      throw new Error(`larger than ${maxBundleBytes} bytes`);
-    bytes = Buffer.from(await response.arrayBuffer());
-    if (bytes.length > maxBundleBytes) throw new Error(`larger than ${maxBundleBytes} bytes`);
+    bytes = await fetchBounded(url, policy);
   } catch (err) {
-    throw new ArtifactProblem('FetchFailed', `GET ${url}: ${(err as Error).message}`);
+    if (!(err instanceof FetchRefused)) throw err;
+    throw new ArtifactProblem('FetchFailed', `GET ${url}: ${err.message}`);
   }
-  const actual = createHash('sha256').update(bytes).digest('hex');
-  if (actual !== sha256)
-    throw new ArtifactProblem('DigestMismatch', `${url} has sha256 ${actual}, the spec says ${sha256}`);
+  // The digest of what came back is not shown: it would tell what an address serves.
+  if (createHash('sha256').update(bytes).digest('hex') !== sha256)
+    throw new ArtifactProblem('DigestMismatch', `${url} does not have the sha256 the spec gives`);
   return decodeBundle(bytes);
 }

@@ -2,6 +2,7 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import type { Registry } from 'prom-client';
 import type { Logger } from '../../../services/kit/log.js';
 import type { PlatformConnections } from '../platform/connections.js';
+import type { FetchPolicy } from '../platform/model-fetch.js';
 import { Controller } from '../runtime/controller.js';
 import { MoodModelReconciler } from './moodmodel.js';
 import { ownKind, splitKey } from './watches.js';
@@ -12,8 +13,9 @@ export function moodModelController(
   platforms: PlatformConnections,
   log: Logger,
   registry: Registry,
+  fetchPolicy?: FetchPolicy,
 ): Controller {
-  const reconciler = new MoodModelReconciler(kc, platforms, log.child({ kind: 'MoodModel' }));
+  const reconciler = new MoodModelReconciler(kc, platforms, log.child({ kind: 'MoodModel' }), fetchPolicy);
   return new Controller({
     kind: 'MoodModel',
     kc,

@@ -17,7 +17,8 @@ import {
   planMoodModel,
   routingClaimOf,
 } from '../plans/moodmodel.js';
-import { ArtifactProblem, fetchBundle } from '../platform/model-artifacts.js';
+import { ArtifactProblem, defaultFetchPolicy, fetchBundle } from '../platform/model-artifacts.js';
+import type { FetchPolicy } from '../platform/model-fetch.js';
 import { ModelPublisher } from '../platform/model-publisher.js';
 import { PlatformUnreachable, type PlatformConnections } from '../platform/connections.js';
 import { serverSideApply } from '../runtime/apply.js';
@@ -55,6 +56,7 @@ export class MoodModelReconciler {
     kc: KubeConfig,
     private readonly platforms: PlatformConnections,
     private readonly log: Logger,
+    private readonly fetchPolicy: FetchPolicy = defaultFetchPolicy,
   ) {
     this.#custom = kc.makeApiClient(CustomObjectsApi);
     this.#core = kc.makeApiClient(CoreV1Api);
@@ -86,7 +88,7 @@ export class MoodModelReconciler {
 
     let bundle;
     try {
-      bundle = await fetchBundle(this.#core, namespace, model.spec.source);
+      bundle = await fetchBundle(this.#core, namespace, model.spec.source, this.fetchPolicy);
     } catch (err) {
       if (!(err instanceof ArtifactProblem)) throw err;
       return this.#degraded(model, err.reason, err.message);
