@@ -5,7 +5,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, normalize, relative, sep } from 'node:path';
 import { fieldDocsFile, fieldTableDrift } from '../../operator/src/api/field-docs.js';
-import { anchors, commands, links } from './markdown.js';
+import { anchors, commands, links, proseLines } from './markdown.js';
 
 /** Repository-relative path → text, for every document checked. */
 export type Documents = Map<string, string>;
@@ -63,6 +63,28 @@ export function unknownCommands(docs: Documents, facts: Omit<Facts, 'exists'>): 
   }
   return problems;
 }
+
+/** The README and the guides (not the decision records or the history files) speak of the project as it is. */
+export const isGuide = (path: string) => path === 'README.md' || /^docs\/[^/]+\.md$/.test(path);
+
+/** Issue numbers and dated stories in the README and the guides; their place is the history files. */
+export function labNotes(docs: Documents): string[] {
+  const problems: string[] = [];
+  for (const [file, text] of docs) {
+    if (!isGuide(file)) continue;
+    for (const { value, line } of proseLines(text)) {
+      const note = /\b(?:issues? #?\d+|#\d+\b|(?:19|20)\d\d-\d\d(?:-\d\d)?\b)/i.exec(value);
+      if (note)
+        problems.push(
+          `${file}:${line}: "${note[0]}": dates and issue numbers belong in docs/benchmarks/*-history.md`,
+        );
+    }
+  }
+  return problems;
+}
+
+/** The README is an entry point, not a manual. */
+export const readmeMaxLines = 250;
 
 /** The targets a Makefile defines (rules, not variables or pattern rules). */
 export function makeTargets(makefile: string): Set<string> {
@@ -133,5 +155,9 @@ export function checkRepository(root: string): string[] {
       (problem) => `${fieldDocsFile}: field table ${problem} (run \`npm run crds\`)`,
     ),
     ...undocumentedSettings(sources, read(configurationGuide)),
+    ...labNotes(docs),
+    ...(read('README.md').split('\n').length > readmeMaxLines
+      ? [`README.md: over ${readmeMaxLines} lines; move the detail into a guide in docs/`]
+      : []),
   ];
 }

@@ -4,6 +4,7 @@ import { fieldTableDrift, fieldTables, withFieldTables } from '../../operator/sr
 import {
   brokenLinks,
   checkRepository,
+  labNotes,
   makeTargets,
   undocumentedSettings,
   unknownCommands,
@@ -124,6 +125,22 @@ describe('the docs check', () => {
       expect(fieldTableDrift(edited)).to.deep.equal(['ChatRoom.spec: differs from the CRD schema']);
       const missing = guide.replace(/<!-- fields: MoodModel\.status -->[\s\S]*$/, '');
       expect(fieldTableDrift(missing)).to.deep.equal(['MoodModel.status: missing']);
+    });
+  });
+
+  describe('the guides speak of the project as it is', () => {
+    it('fail on issue numbers and dates in the README and the guides, not in history files or code', () => {
+      const story = 'Measured 2026-11-30 after issue 4 (see #12).\n\n`2026-12-01` in code is fine.\n';
+      const docs: Documents = new Map([
+        ['README.md', story],
+        ['docs/benchmarks/chat-history.md', story],
+        ['docs/adr/0001-x.md', story],
+      ]);
+      expect(labNotes(docs)).to.deep.equal([
+        'README.md:1: "2026-11-30": dates and issue numbers belong in docs/benchmarks/*-history.md',
+      ]);
+      expect(labNotes(new Map([['docs/api.md', 'Fixed in issue 7.\n']]))).to.have.length(1);
+      expect(labNotes(new Map([['docs/api.md', 'One of 2,000 messages; HTTP 404.\n']]))).to.deep.equal([]);
     });
   });
 

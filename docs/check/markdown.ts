@@ -57,6 +57,13 @@ function prose(markdown: string): string {
   return withoutFences(markdown).replace(codeSpan, (span) => span.replace(/[^\n]/g, ' '));
 }
 
+/** The prose lines (fences and code spans blanked out) with their line numbers. */
+export function proseLines(markdown: string): Found<string>[] {
+  return prose(markdown)
+    .split('\n')
+    .map((value, i) => ({ value, line: i + 1 }));
+}
+
 /** Every link and image target, and every reference definition, in prose. */
 export function links(markdown: string): Found<string>[] {
   const text = prose(markdown);
