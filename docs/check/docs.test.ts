@@ -1,6 +1,5 @@
 import { expect } from 'chai';
 import { fileURLToPath } from 'node:url';
-import { fieldTableDrift, fieldTables, withFieldTables } from '../../operator/src/api/field-docs.js';
 import {
   brokenLinks,
   checkRepository,
@@ -105,26 +104,6 @@ describe('the docs check', () => {
       const makefile =
         'SHELL := bash\n.PHONY: dev\n$(STAMP): package.json\n\tnpm ci\ndev test: deps\n\t@echo\n';
       expect([...makeTargets(makefile)].sort()).to.deep.equal(['dev', 'test']);
-    });
-  });
-
-  describe('field tables', () => {
-    const guide = withFieldTables(
-      Object.keys(fieldTables())
-        .map((name) => `<!-- fields: ${name} -->\n<!-- end fields -->`)
-        .join('\n\n'),
-    );
-
-    it('match when generated from the CRD schemas, however the table is padded', () => {
-      expect(fieldTableDrift(guide)).to.deep.equal([]);
-      expect(fieldTableDrift(guide.replace(/ \| /g, '   |   '))).to.deep.equal([]);
-    });
-
-    it('fail when a row differs from the schema or a table is missing', () => {
-      const edited = guide.replace('| 1–100 characters |', '| 1–99 characters |');
-      expect(fieldTableDrift(edited)).to.deep.equal(['ChatRoom.spec: differs from the CRD schema']);
-      const missing = guide.replace(/<!-- fields: MoodModel\.status -->[\s\S]*$/, '');
-      expect(fieldTableDrift(missing)).to.deep.equal(['MoodModel.status: missing']);
     });
   });
 
