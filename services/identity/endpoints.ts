@@ -5,7 +5,6 @@ import { serveRpc } from '../kit/rpc.js';
 import type { AccessClaims } from './tokens.js';
 import type { Identity } from './identity.js';
 import { blocksChangedSubject, type Blocks } from './blocks.js';
-import { revocationSubject, type Revocation } from './revocation.js';
 
 /** The identity service's NATS subjects; the gateway is their caller. */
 export const identitySubjects = {
@@ -36,7 +35,8 @@ function asUser(raw: unknown): AsUser {
   if (
     typeof r?.claims?.sub !== 'string' ||
     typeof r.claims.jti !== 'string' ||
-    typeof r.claims.exp !== 'number'
+    typeof r.claims.exp !== 'number' ||
+    (r.claims.sid !== undefined && typeof r.claims.sid !== 'string')
   ) {
     throw new ApiError('unauthorized', 401, 'no authenticated user');
   }
@@ -51,8 +51,6 @@ export function serveIdentity(
 ): Subscription[] {
   const queue = 'identity';
   const s = identitySubjects;
-  // Announced once Redis has it, and before the caller is answered (ADR 0008): gateways close the token's sockets.
-  const announce = (revocation: Revocation) => nc.publish(revocationSubject, JSON.stringify(revocation));
   return [
     serveRpc(
       nc,
@@ -87,7 +85,6 @@ export function serveIdentity(
       async (raw) => {
         const { claims, body } = asUser(raw);
         await identity.logout(claims, body);
-        announce({ jti: claims.jti });
         return null;
       },
       log,
@@ -111,7 +108,6 @@ export function serveIdentity(
         const { claims } = asUser(raw);
         await blocks.forget(claims.sub);
         await identity.deleteAccount(claims.sub);
-        announce({ user: claims.sub });
         return null;
       },
       log,

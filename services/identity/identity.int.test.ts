@@ -5,6 +5,7 @@ import { server } from '../../e2e/testenv/root-hooks.js';
 import { freshDb } from '../actors/testdata/harness.js';
 import { ApiError } from '../kit/api-error.js';
 import { Identity } from './identity.js';
+import type { Revocation } from './revocation.js';
 
 async function apiError(work: Promise<unknown>): Promise<{ error: string; code: number }> {
   const err = await work.then(
@@ -21,6 +22,7 @@ describe('identity (real FerretDB and Redis)', function () {
   let redis: Redis;
   let identity: Identity;
   let clock = 1_800_000_000_000;
+  const announced: Revocation[] = [];
 
   before(async () => {
     const fresh = await freshDb(server('mongo').url, 'identity');
@@ -30,6 +32,7 @@ describe('identity (real FerretDB and Redis)', function () {
       jwtSecret: 'integration-secret-0123456789abcdef0123',
       accessTtlMs: 15 * 60_000,
       refreshTtlMs: 30 * 24 * 3_600_000,
+      announce: (revocation) => announced.push(revocation),
       now: () => clock,
     });
     await identity.ensureIndexes();
@@ -94,6 +97,48 @@ describe('identity (real FerretDB and Redis)', function () {
     });
   });
 
+  it('revokes and announces every access token of a login whose refresh token is reused, and only those', async () => {
+    const login = await identity.login({ email: 'ann@example.com', password: 'correct horse' });
+    const other = await identity.login({ email: 'ann@example.com', password: 'correct horse' });
+    const rotated = await identity.refresh({ refreshToken: login.refreshToken });
+    const { sid } = await identity.authenticate(rotated.accessToken);
+    expect(sid).to.be.a('string');
+    expect((await identity.authenticate(login.accessToken)).sid).to.equal(sid);
+
+    announced.length = 0;
+    expect(await apiError(identity.refresh({ refreshToken: login.refreshToken }))).to.deep.include({
+      error: 'token_reused',
+    });
+    expect(announced).to.deep.equal([{ session: sid }]);
+    for (const token of [login.accessToken, rotated.accessToken])
+      expect(await apiError(identity.authenticate(token))).to.deep.include({
+        error: 'token_revoked',
+        code: 401,
+      });
+    expect(await redis.pttl(`metachat:ended-session:${sid}`)).to.be.within(1, 15 * 60_000);
+    // Another login of the same user is a different session: it keeps working.
+    expect((await identity.authenticate(other.accessToken)).sid)
+      .to.be.a('string')
+      .and.not.equal(sid);
+    expect((await identity.refresh({ refreshToken: other.refreshToken })).accessToken).to.be.a('string');
+  });
+
+  it('signs out the whole login: every access token issued from its refresh tokens', async () => {
+    const login = await identity.login({ email: 'ann@example.com', password: 'correct horse' });
+    const rotated = await identity.refresh({ refreshToken: login.refreshToken });
+    const claims = await identity.authenticate(rotated.accessToken);
+    announced.length = 0;
+    await identity.logout(claims);
+    expect(announced).to.deep.equal([{ session: claims.sid }]);
+    expect(await apiError(identity.authenticate(login.accessToken))).to.deep.include({
+      error: 'token_revoked',
+    });
+    expect(await apiError(identity.refresh({ refreshToken: rotated.refreshToken }))).to.have.property(
+      'code',
+      401,
+    );
+  });
+
   it('expires tokens with time and revokes them at logout', async () => {
     const tokens = await identity.login({ email: 'ann@example.com', password: 'correct horse' });
     const claims = await identity.authenticate(tokens.accessToken);
@@ -102,9 +147,9 @@ describe('identity (real FerretDB and Redis)', function () {
       error: 'token_revoked',
       code: 401,
     });
-    expect(await redis.pttl(`metachat:revoked:${claims.jti}`)).to.be.within(1, 15 * 60_000);
+    expect(await redis.pttl(`metachat:ended-session:${claims.sid}`)).to.be.within(1, 15 * 60_000);
     expect(await apiError(identity.refresh({ refreshToken: tokens.refreshToken }))).to.deep.include({
-      error: 'token_reused',
+      error: 'session_ended',
     });
 
     const later = await identity.login({ email: 'ann@example.com', password: 'correct horse' });

@@ -4,12 +4,14 @@ import { randomBytes } from 'node:crypto';
 import { ApiError } from '../kit/api-error.js';
 import {
   parseCredentials,
+  parseLogout,
   parseProfileUpdate,
   parseRefresh,
   parseRegistration,
   parseResolve,
 } from './input.js';
 import { hashPassword, verifyPassword } from './passwords.js';
+import type { Revocation } from './revocation.js';
 import { AccessTokenVerifier } from './verifier.js';
 import { issueAccessToken, newRefreshToken, refreshTokenId, type AccessClaims } from './tokens.js';
 
@@ -29,7 +31,11 @@ interface RefreshDoc {
   expiresAt: number;
   usedAt: number | null;
   revoked: boolean;
+  /** Why the family was revoked: its user signed out, or one of its tokens was spent twice. */
+  endedBy?: LoginEnd;
 }
+
+type LoginEnd = 'sign_out' | 'reuse';
 
 export interface Profile {
   id: string;
@@ -50,10 +56,23 @@ export interface IdentityOptions {
   jwtSecret: string;
   accessTtlMs: number;
   refreshTtlMs: number;
+  /**
+   * Tells every gateway (ADR 0008), once Redis has the revocation and before
+   * the caller is answered, so they close the revoked tokens' sockets.
+   */
+  announce: (revocation: Revocation) => void;
   now?: () => number;
 }
 
 const unauthorized = (error: string, message: string) => new ApiError(error, 401, message);
+/** What refreshing a login that has ended answers, by how it ended. */
+const loginEnded = (how: LoginEnd | undefined) =>
+  how === 'sign_out'
+    ? unauthorized('session_ended', 'this login was signed out; sign in again')
+    : unauthorized(
+        'token_reused',
+        'a refresh token of this login was used twice, so the whole login was signed out; sign in again',
+      );
 const toProfile = (u: UserDoc): Profile => ({
   id: u._id,
   email: u.email,
@@ -63,8 +82,8 @@ const toProfile = (u: UserDoc): Profile => ({
 
 /**
  * Accounts and sessions: registration, login, refresh-token rotation with
- * reuse detection, logout (access tokens revoked in Redis until they expire),
- * profiles. Users and refresh tokens live in MongoDB.
+ * reuse detection, logout (the login's access tokens revoked in Redis until
+ * they expire), profiles. Users and refresh tokens live in MongoDB.
  */
 export class Identity {
   readonly users: Collection<UserDoc>;
@@ -134,25 +153,42 @@ export class Identity {
     if (!spent) {
       const known = await this.refreshTokens.findOne({ _id: id });
       if (!known) throw unauthorized('token_invalid', 'unknown refresh token');
-      await this.refreshTokens.updateMany({ family: known.family }, { $set: { revoked: true } });
-      throw unauthorized(
-        'token_reused',
-        'this refresh token was used before; every session of this login is revoked',
-      );
+      if (known.revoked) throw loginEnded(known.endedBy);
+      await this.#endLogin(known.family, 'reuse');
+      throw loginEnded('reuse');
     }
     if (spent.expiresAt <= now) throw unauthorized('token_expired', 'the refresh token has expired');
     return this.#issue(spent.user, spent.family);
   }
 
-  /** Revokes the access token (until it would have expired) and, if given, the refresh token's family. */
+  /**
+   * Ends the login the access token was issued in: its refresh tokens and
+   * every access token of it. A token that names no login is revoked alone,
+   * with the family of the refresh token given, if any.
+   */
   async logout(claims: AccessClaims, raw?: unknown): Promise<void> {
-    await this.#verifier.revoke(claims);
-    if (raw !== undefined) {
-      const known = await this.refreshTokens.findOne({ _id: refreshTokenId(parseRefresh(raw).refreshToken) });
-      if (known && known.user === claims.sub) {
-        await this.refreshTokens.updateMany({ family: known.family }, { $set: { revoked: true } });
-      }
+    const token = parseLogout(raw).refreshToken;
+    const given = token === undefined ? undefined : refreshTokenId(token);
+    if (claims.sid) await this.#endLogin(claims.sid, 'sign_out');
+    else {
+      await this.#verifier.revoke(claims);
+      this.options.announce({ jti: claims.jti });
     }
+    if (given === undefined) return;
+    const known = await this.refreshTokens.findOne({ _id: given });
+    if (known && known.user === claims.sub && known.family !== claims.sid)
+      await this.#endLogin(known.family, 'sign_out');
+  }
+
+  /** A login's refresh tokens stop refreshing, and its access tokens are revoked until they expire. */
+  async #endLogin(family: string, how: LoginEnd): Promise<void> {
+    // The first end is the one a later refresh reports.
+    await this.refreshTokens.updateMany(
+      { family, revoked: false },
+      { $set: { revoked: true, endedBy: how } },
+    );
+    await this.#verifier.revokeSession(family, this.options.accessTtlMs);
+    this.options.announce({ session: family });
   }
 
   /** Checks a signed-in user's password again before something irreversible (403 when wrong). */
@@ -172,6 +208,7 @@ export class Identity {
    */
   async deleteAccount(userId: string): Promise<void> {
     await this.#verifier.revokeUser(userId, this.options.accessTtlMs);
+    this.options.announce({ user: userId });
     await this.refreshTokens.deleteMany({ user: userId });
     await this.users.deleteOne({ _id: userId });
   }
@@ -207,9 +244,10 @@ export class Identity {
     return toProfile(user);
   }
 
+  /** A token pair of login `family` (its access tokens name it as their `sid`). */
   async #issue(userId: string, family: string): Promise<Tokens> {
     const now = this.#now();
-    const access = issueAccessToken(this.options.jwtSecret, userId, now, this.options.accessTtlMs);
+    const access = issueAccessToken(this.options.jwtSecret, userId, family, now, this.options.accessTtlMs);
     const refresh = newRefreshToken();
     const refreshTokenExpiresAt = now + this.options.refreshTtlMs;
     await this.refreshTokens.insertOne({

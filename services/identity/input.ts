@@ -71,10 +71,21 @@ export function parseProfileUpdate(raw: unknown): ProfileUpdate {
 }
 
 export function parseRefresh(raw: unknown): { refreshToken: string } {
-  const token = string(jsonObject(raw, ['refreshToken']), 'refreshToken');
+  return { refreshToken: refreshToken(jsonObject(raw, ['refreshToken'])) };
+}
+
+/** Sign-out ends the access token's login; a refresh token (of another login) may come along. */
+export function parseLogout(raw: unknown): { refreshToken?: string } {
+  if (raw === undefined) return {};
+  const body = jsonObject(raw, ['refreshToken']);
+  return body.refreshToken === undefined ? {} : { refreshToken: refreshToken(body) };
+}
+
+function refreshToken(raw: Raw): string {
+  const token = string(raw, 'refreshToken');
   if (!/^[A-Za-z0-9_-]{20,100}$/.test(token))
     throw validationFailed('refreshToken is malformed', { field: 'refreshToken' });
-  return { refreshToken: token };
+  return token;
 }
 
 const resolveMax = 10_000;

@@ -7,6 +7,7 @@ import { commonSettings, runService } from '../kit/service.js';
 import { serveIdentity } from './endpoints.js';
 import { Blocks } from './blocks.js';
 import { Identity } from './identity.js';
+import { revocationSubject } from './revocation.js';
 import { identitySettings } from './settings.js';
 
 const config = loadConfig({ ...commonSettings, ...identitySettings });
@@ -17,7 +18,10 @@ await runService({
     const nc = await connectNats({ servers: config.natsUrl, name: 'identity' });
     const mongo = await MongoClient.connect(config.mongoUrl);
     const redis = new Redis(config.redisUrl);
-    const identity = new Identity(mongo.db(config.mongoDb), redis, config);
+    const identity = new Identity(mongo.db(config.mongoDb), redis, {
+      ...config,
+      announce: (revocation) => nc.publish(revocationSubject, JSON.stringify(revocation)),
+    });
     const blocks = new Blocks(mongo.db(config.mongoDb));
     await Promise.all([identity.ensureIndexes(), blocks.ensureIndexes()]);
     const subscriptions = serveIdentity(nc, identity, blocks, log);

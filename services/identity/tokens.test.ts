@@ -28,18 +28,19 @@ describe('identity: passwords', () => {
 
 describe('identity: tokens', () => {
   it('issues an access token that verifies until it expires', () => {
-    const { token, jti, expiresAt } = issueAccessToken(secret, 'u_1', now, 15 * 60_000);
+    const { token, jti, expiresAt } = issueAccessToken(secret, 'u_1', 'login-1', now, 15 * 60_000);
     expect(expiresAt).to.equal(now + 15 * 60_000);
     expect(verifyAccessToken(secret, token, now + 60_000)).to.deep.equal({
       sub: 'u_1',
       jti,
+      sid: 'login-1',
       exp: expiresAt / 1000,
     });
     expect(verifyAccessToken(secret, token, now + 16 * 60_000)).to.equal('token_expired');
   });
 
   it('judges the expiry of verified claims as verification does (a live socket checks its claims on each send)', () => {
-    const { token } = issueAccessToken(secret, 'u_1', now, 60_000);
+    const { token } = issueAccessToken(secret, 'u_1', 'login-1', now, 60_000);
     const claims = verifyAccessToken(secret, token, now);
     if (typeof claims === 'string') throw new Error(`not verified: ${claims}`);
     for (const at of [now, now + 59_999, now + 60_000, now + 61_000]) {
@@ -51,7 +52,7 @@ describe('identity: tokens', () => {
   });
 
   it('refuses forged, re-signed, alg=none and garbage tokens', () => {
-    const { token } = issueAccessToken(secret, 'u_1', now, 60_000);
+    const { token } = issueAccessToken(secret, 'u_1', 'login-1', now, 60_000);
     expect(verifyAccessToken('another-secret-of-sufficient-length-000000', token, now)).to.equal(
       'token_invalid',
     );
@@ -67,6 +68,11 @@ describe('identity: tokens', () => {
     });
     expect(verifyAccessToken(secret, wrongAudience, now)).to.equal('token_invalid');
     expect(verifyAccessToken(secret, 'garbage', now)).to.equal('token_invalid');
+    const badLogin = jwt.sign({ sub: 'u_1', jti: 'x', sid: 7, exp: now / 1000 + 60 }, secret, {
+      issuer: 'metachat',
+      audience: 'metachat-api',
+    });
+    expect(verifyAccessToken(secret, badLogin, now)).to.equal('token_invalid');
   });
 
   it('makes opaque refresh tokens stored only by hash', () => {

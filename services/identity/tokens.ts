@@ -1,10 +1,16 @@
 import { createHash, createSecretKey, randomBytes, randomUUID, type KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 
-/** What an access token says: who, which token (for revocation), until when. */
+/** What an access token says: who, which token and which login (for revocation), until when. */
 export interface AccessClaims {
   sub: string;
   jti: string;
+  /**
+   * The login (refresh-token family) the token was issued in: signing out or
+   * a reused refresh token ends every access token of it. Absent only in
+   * tokens minted before logins were named.
+   */
+  sid?: string;
   /** Expiry, seconds since epoch. */
   exp: number;
 }
@@ -29,11 +35,11 @@ function keyOf(secret: string): KeyObject {
   return key;
 }
 
-/** A short-lived HS256 access token. `now` in ms comes in, so this is testable without a clock. */
-export function issueAccessToken(secret: string, userId: string, now: number, ttlMs: number) {
+/** A short-lived HS256 access token of login `sid`. `now` in ms comes in, so this is testable without a clock. */
+export function issueAccessToken(secret: string, userId: string, sid: string, now: number, ttlMs: number) {
   const jti = randomUUID();
   const exp = Math.floor((now + ttlMs) / 1000);
-  const token = jwt.sign({ sub: userId, jti, exp, iat: Math.floor(now / 1000) }, keyOf(secret), {
+  const token = jwt.sign({ sub: userId, jti, sid, exp, iat: Math.floor(now / 1000) }, keyOf(secret), {
     algorithm: 'HS256',
     issuer,
     audience,
@@ -50,10 +56,15 @@ export function verifyAccessToken(secret: string, token: string, now: number): A
       audience,
       clockTimestamp: Math.floor(now / 1000),
     }) as Partial<AccessClaims>;
-    if (typeof claims.sub !== 'string' || typeof claims.jti !== 'string' || typeof claims.exp !== 'number') {
+    if (
+      typeof claims.sub !== 'string' ||
+      typeof claims.jti !== 'string' ||
+      typeof claims.exp !== 'number' ||
+      (claims.sid !== undefined && typeof claims.sid !== 'string')
+    ) {
       return 'token_invalid';
     }
-    return { sub: claims.sub, jti: claims.jti, exp: claims.exp };
+    return { sub: claims.sub, jti: claims.jti, exp: claims.exp, ...(claims.sid ? { sid: claims.sid } : {}) };
   } catch (err) {
     return err instanceof jwt.TokenExpiredError ? 'token_expired' : 'token_invalid';
   }

@@ -8,6 +8,8 @@ export const tokenRevoked = () => unauthorized('token_revoked', 'the access toke
 export const revokedKey = (jti: string) => `metachat:revoked:${jti}`;
 /** Set when an account is deleted, for as long as its access tokens could live. */
 export const deletedUserKey = (user: string) => `metachat:deleted-user:${user}`;
+/** Set when a login ends (signed out, or a refresh token of it reused), for as long as its access tokens could live. */
+export const endedSessionKey = (sid: string) => `metachat:ended-session:${sid}`;
 
 /**
  * Checks a bearer token without calling the identity service: signature,
@@ -43,9 +45,16 @@ export class AccessTokenVerifier {
     if (hasExpired(claims, this.now())) throw expired();
   }
 
-  /** Not revoked in Redis: neither the token (logout) nor its user's every token (account deleted). */
+  /** Not revoked in Redis: neither the token, nor its login (signed out or reused), nor its user (account deleted). */
   async notRevoked(claims: AccessClaims): Promise<void> {
-    if (await this.redis.exists(revokedKey(claims.jti), deletedUserKey(claims.sub))) throw tokenRevoked();
+    const keys = [revokedKey(claims.jti), deletedUserKey(claims.sub)];
+    if (claims.sid) keys.push(endedSessionKey(claims.sid));
+    if (await this.redis.exists(keys)) throw tokenRevoked();
+  }
+
+  /** Revokes every access token of a login (they live at most `accessTtlMs`). */
+  async revokeSession(sid: string, accessTtlMs: number): Promise<void> {
+    await this.redis.set(endedSessionKey(sid), '1', 'PX', accessTtlMs);
   }
 
   /** Revokes every access token of a deleted account (they live at most `accessTtlMs`). */
