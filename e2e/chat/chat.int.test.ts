@@ -279,9 +279,9 @@ describe('chat end to end (identity, chat and two gateways as processes; real NA
     const auth = { authorization: `Bearer ${ann.tokens!.accessToken}` };
     const cases: [string, Buffer | string, number, string][] = [
       ['malformed JSON', '{"text": ', 400, 'validation_failed'],
-      ['wrong type', JSON.stringify({ text: 42 }), 400, 'invalid_command'],
+      ['wrong type', JSON.stringify({ text: 42 }), 400, 'validation_failed'],
       ['unknown field', JSON.stringify({ text: 'x', admin: true }), 400, 'validation_failed'],
-      ['operator injection', JSON.stringify({ text: { $gt: '' } }), 400, 'invalid_command'],
+      ['operator injection', JSON.stringify({ text: { $gt: '' } }), 400, 'validation_failed'],
       [
         'injection in clientId',
         JSON.stringify({ text: 'x', clientId: { $ne: null } }),

@@ -100,4 +100,55 @@ describe('sessions end to end: a login ends as a whole (identity and two gateway
       code: 401,
     });
   });
+
+  it('tells a malformed bearer token from a missing one', async () => {
+    const status = async (headers: Record<string, string>) =>
+      (await fetch(`${gateway}/api/v1/me`, { headers })).json() as Promise<Record<string, unknown>>;
+    expect(await status({})).to.deep.include({
+      error: 'unauthorized',
+      message: 'send Authorization: Bearer <access token>',
+    });
+    expect(await status({ authorization: 'Bearer not!a!token!at!all' })).to.deep.include({
+      error: 'token_invalid',
+      message: 'the bearer token is malformed (not a JWT)',
+      code: 401,
+    });
+    expect(await status({ authorization: 'Basic dXNlcjpwYXNz' })).to.deep.include({
+      error: 'unauthorized',
+      message: 'the Authorization header must be Bearer <access token>',
+    });
+  });
+
+  it('answers invalid input with validation_failed naming the field, from the gateway, identity and the room alike', async () => {
+    const { second } = await loginTwice('ann@example.com');
+    const token = second.accessToken;
+    const call = async (method: string, path: string, body: string) => {
+      const res = await fetch(`${gateway}/api/v1${path}`, {
+        method,
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body,
+      });
+      return { status: res.status, ...((await res.json()) as Record<string, unknown>) };
+    };
+    const room = (await call('POST', '/rooms', JSON.stringify({ name: 'errors' }))) as { id?: string };
+    expect(room.id).to.be.a('string');
+    const cases: [string, string, string, string][] = [
+      ['POST', '/rooms', JSON.stringify({ name: 'x', members: [{ $gt: '' }] }), 'members[0]'],
+      ['POST', '/rooms', JSON.stringify({ name: 'x', visibility: 'secret' }), 'visibility'],
+      ['POST', '/rooms', JSON.stringify({ name: '' }), 'name'],
+      ['POST', `/rooms/${room.id}/messages`, JSON.stringify({ text: 42 }), 'text'],
+      ['PATCH', `/rooms/${room.id}/messages/first`, JSON.stringify({ text: 'x' }), 'seq'],
+      ['POST', '/rooms', '{"name": ', 'body'],
+      ['POST', '/rooms', '[1, 2]', 'body'],
+      ['PATCH', '/me', JSON.stringify({ displayName: '' }), 'displayName'],
+      ['PATCH', '/me', JSON.stringify({ admin: true }), 'admin'],
+    ];
+    for (const [method, path, body, field] of cases)
+      expect(await call(method, path, body), `${method} ${path} ${body}`).to.deep.include({
+        status: 400,
+        error: 'validation_failed',
+        code: 400,
+        details: { field },
+      });
+  });
 });

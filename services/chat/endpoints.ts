@@ -93,7 +93,8 @@ export function serveChat(nc: NatsConnection, deps: ChatDeps, log: Logger): Subs
     return deps.readModel;
   };
   const request = (raw: unknown): Raw => {
-    if (typeof raw !== 'object' || raw === null) throw validationFailed('the request must be an object');
+    if (typeof raw !== 'object' || raw === null)
+      throw validationFailed('the request must be an object', { field: 'body' });
     return raw as Raw;
   };
   /**
@@ -119,7 +120,7 @@ export function serveChat(nc: NatsConnection, deps: ChatDeps, log: Logger): Subs
         const { room, user, ...page } = await memberRequest(raw, (r) => {
           const [before, after] = [cursor(r, 'before'), cursor(r, 'after')];
           if (before !== undefined && after !== undefined)
-            throw validationFailed('give before or after, not both');
+            throw validationFailed('give before or after, not both', { field: 'before' });
           return { before, after, limit: limit(r) };
         });
         const messages = await (await settledReadModel()).history(room, page);

@@ -16,7 +16,7 @@ import { roomLimits, type RoomCommand, type RoomEvent, type RoomSettings } from 
 
 function seq(value: unknown): number {
   if (!Number.isSafeInteger(value) || (value as number) < 1)
-    throw new InvalidField('seq must be a positive whole number');
+    throw new InvalidField('seq', 'seq must be a positive whole number');
   return value as number;
 }
 
@@ -27,20 +27,20 @@ function emoji(value: unknown): string {
     value.length > roomLimits.emojiMax ||
     /\s/.test(value)
   ) {
-    throw new InvalidField(`emoji must be 1-${roomLimits.emojiMax} characters without spaces`);
+    throw new InvalidField('emoji', `emoji must be 1-${roomLimits.emojiMax} characters without spaces`);
   }
   return value;
 }
 
 function object(value: unknown, field: string): Raw {
   if (typeof value !== 'object' || value === null || Array.isArray(value))
-    throw new InvalidField(`${field} must be an object`);
+    throw new InvalidField(field, `${field} must be an object`);
   return value as Raw;
 }
 
 function count(value: unknown, field: string, max: number): number {
   if (!Number.isSafeInteger(value) || (value as number) < 0 || (value as number) > max)
-    throw new InvalidField(`${field} must be a whole number from 0 to ${max}`);
+    throw new InvalidField(field, `${field} must be a whole number from 0 to ${max}`);
   return value as number;
 }
 
@@ -49,7 +49,7 @@ const reason = (value: unknown) =>
 
 function userIds(value: unknown, field: string): string[] {
   if (!Array.isArray(value) || value.length > roomLimits.membersMax)
-    throw new InvalidField(`${field} must be a list of at most ${roomLimits.membersMax} user ids`);
+    throw new InvalidField(field, `${field} must be a list of at most ${roomLimits.membersMax} user ids`);
   return value.map((u, i) => userId(u, `${field}[${i}]`));
 }
 
@@ -62,14 +62,20 @@ function settings(value: unknown): RoomSettings {
   onlyFields(moderation, ['blockedWords', 'action', 'moodModel']);
   const words = moderation.blockedWords;
   if (!Array.isArray(words) || words.length > 1000)
-    throw new InvalidField('settings.moderation.blockedWords must be a list of at most 1000 words');
+    throw new InvalidField(
+      'settings.moderation.blockedWords',
+      'settings.moderation.blockedWords must be a list of at most 1000 words',
+    );
   const action = moderation.action;
   if (action !== 'flag' && action !== 'hide' && action !== 'reject')
-    throw new InvalidField('settings.moderation.action must be flag, hide or reject');
+    throw new InvalidField(
+      'settings.moderation.action',
+      'settings.moderation.action must be flag, hide or reject',
+    );
   if (typeof moderation.moodModel !== 'string' || moderation.moodModel.length > 253)
-    throw new InvalidField('settings.moderation.moodModel must be a name');
+    throw new InvalidField('settings.moderation.moodModel', 'settings.moderation.moodModel must be a name');
   const maxMembers = count(s.maxMembers, 'settings.maxMembers', roomLimits.membersMax);
-  if (maxMembers < 1) throw new InvalidField('settings.maxMembers must be at least 1');
+  if (maxMembers < 1) throw new InvalidField('settings.maxMembers', 'settings.maxMembers must be at least 1');
   return {
     maxMembers,
     rateLimitPerMinute: count(s.rateLimitPerMinute, 'settings.rateLimitPerMinute', 100_000),
@@ -95,7 +101,7 @@ function parseDeclaration(raw: Raw): RoomCommand {
     onlyFields(raw, ['type', 'seq', 'valenceScore']);
     const score = raw.valenceScore;
     if (typeof score !== 'number' || !(score >= -1 && score <= 1))
-      throw new InvalidField('valenceScore must be a number from -1 to 1');
+      throw new InvalidField('valenceScore', 'valenceScore must be a number from -1 to 1');
     return { type: 'moodScored', seq: seq(raw.seq), valenceScore: score };
   }
   if (raw.type === 'forget') {
@@ -104,9 +110,9 @@ function parseDeclaration(raw: Raw): RoomCommand {
   }
   onlyFields(raw, ['type', 'name', 'kind', 'visibility', 'owners', 'members', 'settings']);
   if (raw.kind !== 'group' && raw.kind !== 'announcement')
-    throw new InvalidField('kind must be group or announcement');
+    throw new InvalidField('kind', 'kind must be group or announcement');
   if (raw.visibility !== 'public' && raw.visibility !== 'private')
-    throw new InvalidField('visibility must be public or private');
+    throw new InvalidField('visibility', 'visibility must be public or private');
   return {
     type: 'configure',
     name: cleanText(raw.name, 'name', roomLimits.nameMax),
@@ -127,17 +133,17 @@ function parse(raw: Raw): RoomCommand {
       if (raw.kind === 'direct') {
         onlyFields(raw, ['type', 'by', 'kind', 'peer']);
         const peer = userId(raw.peer, 'peer');
-        if (peer === by) throw new InvalidField('a direct conversation needs two different users');
+        if (peer === by) throw new InvalidField('peer', 'a direct conversation needs two different users');
         return { type: 'create', by, kind: 'direct', peer };
       }
-      if (raw.kind !== 'group') throw new InvalidField('kind must be group or direct');
+      if (raw.kind !== 'group') throw new InvalidField('kind', 'kind must be group or direct');
       onlyFields(raw, ['type', 'by', 'kind', 'name', 'visibility', 'members']);
       const visibility = raw.visibility ?? 'private';
       if (visibility !== 'public' && visibility !== 'private')
-        throw new InvalidField('visibility must be public or private');
+        throw new InvalidField('visibility', 'visibility must be public or private');
       const members = raw.members ?? [];
       if (!Array.isArray(members) || members.length > 100)
-        throw new InvalidField('members must be a list of at most 100 user ids');
+        throw new InvalidField('members', 'members must be a list of at most 100 user ids');
       return {
         type: 'create',
         by,
@@ -179,10 +185,11 @@ function parse(raw: Raw): RoomCommand {
     case 'react':
       onlyFields(raw, ['type', 'by', 'seq', 'emoji', 'on']);
       if (raw.on !== undefined && typeof raw.on !== 'boolean')
-        throw new InvalidField('on must be true or false');
+        throw new InvalidField('on', 'on must be true or false');
       return { type: 'react', by, seq: seq(raw.seq), emoji: emoji(raw.emoji), on: raw.on !== false };
     default:
       throw new InvalidField(
+        'type',
         'type must be one of create, join, leave, invite, remove, mute, unmute, send, edit, delete, react, configure, close',
       );
   }

@@ -38,7 +38,7 @@ describe('room rules', () => {
         { type: 'MemberJoined', user: 'bob', role: 'member', at, n: 0 },
       ]);
       expect(when([], { type: 'create', by: 'ann', kind: 'direct', peer: 'ann' })).to.equal(
-        'invalid_command',
+        'validation_failed',
       );
     });
 
@@ -236,12 +236,12 @@ describe('room rules', () => {
     });
 
     it('refuses malformed declarations', () => {
-      expect(when([], { ...declaration, kind: 'direct' })).to.equal('invalid_command');
-      expect(when([], { ...declaration, owners: [{ $gt: '' }] })).to.equal('invalid_command');
+      expect(when([], { ...declaration, kind: 'direct' })).to.equal('validation_failed');
+      expect(when([], { ...declaration, owners: [{ $gt: '' }] })).to.equal('validation_failed');
       expect(when([], { ...declaration, settings: { ...defaultRoomSettings(), extra: 1 } })).to.equal(
-        'invalid_command',
+        'validation_failed',
       );
-      expect(when([], { type: 'close', by: 'ann' })).to.equal('invalid_command');
+      expect(when([], { type: 'close', by: 'ann' })).to.equal('validation_failed');
     });
 
     it('reads snapshots whose tracked messages were written as an object keyed by sequence', () => {
@@ -281,7 +281,7 @@ describe('room rules', () => {
       expect(when(created, { type: 'mute', by: 'bob', user: 'ann' })).to.equal('forbidden');
       expect(when(created, { type: 'mute', by: 'ann', user: 'eve' })).to.equal('not_member');
       expect(when(created, { type: 'mute', by: 'ann', user: 'bob', minutes: -1 })).to.equal(
-        'invalid_command',
+        'validation_failed',
       );
       const muted: RoomEvent[] = [
         ...created,
@@ -329,7 +329,7 @@ describe('room rules', () => {
         { type: 'MessageFlagged', target: 4, reason: 'r', by: 'mood', at },
       ];
       expect(when(flagged, { type: 'moodScored', seq: 4, valenceScore: -0.9 }), 'once').to.deep.equal([]);
-      expect(when(ruled, { type: 'moodScored', seq: 4, valenceScore: -7 })).to.equal('invalid_command');
+      expect(when(ruled, { type: 'moodScored', seq: 4, valenceScore: -7 })).to.equal('validation_failed');
     });
 
     it('records why a member was removed', () => {
@@ -352,8 +352,8 @@ describe('room rules', () => {
       ['fractional seq', { type: 'edit', by: 'bob', seq: 4.5, text: 'x' }],
       ['emoji with spaces', { type: 'react', by: 'bob', seq: 4, emoji: 'a b' }],
     ] as const) {
-      it(`rejects ${what} with invalid_command`, () => {
-        expect(when(withMessage, raw)).to.equal('invalid_command');
+      it(`rejects ${what} with validation_failed`, () => {
+        expect(when(withMessage, raw)).to.equal('validation_failed');
       });
     }
 

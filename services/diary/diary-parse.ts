@@ -12,16 +12,16 @@ import {
 
 function entryId(value: unknown): string {
   if (typeof value !== 'string' || !entryIdPattern.test(value))
-    throw new InvalidField('entry must be an entry id');
+    throw new InvalidField('entry', 'entry must be an entry id');
   return value;
 }
 
 function tags(value: unknown): string[] {
   if (!Array.isArray(value) || value.length > diaryLimits.tagsMax)
-    throw new InvalidField(`tags must be a list of at most ${diaryLimits.tagsMax} tags`);
+    throw new InvalidField('tags', `tags must be a list of at most ${diaryLimits.tagsMax} tags`);
   const normal = value.map((tag, i) => {
     if (typeof tag !== 'string' || !tagPattern.test(tag))
-      throw new InvalidField(`tags[${i}] must be 1-40 letters, digits, _ or -`);
+      throw new InvalidField(`tags[${i}]`, `tags[${i}] must be 1-40 letters, digits, _ or -`);
     return tag.toLowerCase();
   });
   return [...new Set(normal)];
@@ -30,12 +30,12 @@ function tags(value: unknown): string[] {
 function mood(value: unknown): SelfMood | null {
   if (value === null) return null;
   if (!Number.isInteger(value) || (value as number) < -2 || (value as number) > 2)
-    throw new InvalidField('mood must be a whole number from -2 to 2, or null');
+    throw new InvalidField('mood', 'mood must be a whole number from -2 to 2, or null');
   return value as SelfMood;
 }
 
 function shared(value: unknown): boolean {
-  if (typeof value !== 'boolean') throw new InvalidField('shared must be true or false');
+  if (typeof value !== 'boolean') throw new InvalidField('shared', 'shared must be true or false');
   return value;
 }
 
@@ -57,7 +57,7 @@ function parse(raw: Raw): DiaryCommand {
   switch (raw.type) {
     case 'write': {
       onlyFields(raw, fields);
-      if (raw.text === undefined) throw new InvalidField('text is required');
+      if (raw.text === undefined) throw new InvalidField('text', 'text is required');
       return {
         type: 'write',
         entry: entryId(raw.entry),
@@ -72,7 +72,7 @@ function parse(raw: Raw): DiaryCommand {
       onlyFields(raw, fields);
       const changes = content(raw);
       if (Object.keys(changes).length === 0)
-        throw new InvalidField('give at least one of title, text, tags, mood, shared');
+        throw new InvalidField('text', 'give at least one of title, text, tags, mood, shared');
       return { type: 'edit', entry: entryId(raw.entry), changes };
     }
     case 'delete':
@@ -82,7 +82,7 @@ function parse(raw: Raw): DiaryCommand {
       onlyFields(raw, ['type']);
       return { type: 'erase' };
     default:
-      throw new InvalidField('type must be write, edit, delete or erase');
+      throw new InvalidField('type', 'type must be write, edit, delete or erase');
   }
 }
 

@@ -30,7 +30,8 @@ const maxSearch = 200;
 /** A list request: who, and optionally a date range, a tag, words to find, and a page size. */
 export function parseEntryQuery(raw: unknown): EntryQuery {
   const r = jsonObject(raw, ['user', 'from', 'to', 'tag', 'text', 'limit']);
-  if (typeof r.user !== 'string' || !userIdPattern.test(r.user)) throw validationFailed('user is malformed');
+  if (typeof r.user !== 'string' || !userIdPattern.test(r.user))
+    throw validationFailed('user is malformed', { field: 'user' });
   const time = (name: 'from' | 'to') => {
     const v = r[name];
     if (v === undefined) return undefined;
@@ -57,7 +58,8 @@ export function parseEntryQuery(raw: unknown): EntryQuery {
 }
 
 const userId = (user: unknown, field = 'user'): string => {
-  if (typeof user !== 'string' || !userIdPattern.test(user)) throw validationFailed(`${field} is malformed`);
+  if (typeof user !== 'string' || !userIdPattern.test(user))
+    throw validationFailed(`${field} is malformed`, { field });
   return user;
 };
 const userOf = (raw: unknown): string => userId(jsonObject(raw, ['user']).user);
@@ -114,7 +116,7 @@ export function serveDiary(
       async (raw) => {
         const r = jsonObject(raw, ['people', 'reader']);
         if (!Array.isArray(r.people) || r.people.length > maxPeople)
-          throw validationFailed(`people must be a list of at most ${maxPeople} users`);
+          throw validationFailed(`people must be a list of at most ${maxPeople} users`, { field: 'people' });
         const people = r.people.map((p) => userId(p, 'people'));
         return readModel.shared.foundHelpfulBy(people, userId(r.reader, 'reader'));
       },

@@ -7,7 +7,7 @@ import { jsonObject } from '../kit/json-object.js';
 // From HTTP bodies to room commands, and from room outcomes to HTTP answers.
 
 const statusOfRejection: Record<string, number> = {
-  invalid_command: 400,
+  validation_failed: 400,
   forbidden: 403,
   room_not_found: 404,
   message_not_found: 404,
@@ -52,10 +52,9 @@ export function directRoomId(a: string, b: string): string {
 export const newRoomId = () => `r_${randomBytes(12).toString('base64url')}`;
 
 export function parseSeq(text: unknown): number {
-  if (typeof text !== 'string') throw validationFailed('seq must be a positive whole number');
   const seq = Number(text);
-  if (!Number.isSafeInteger(seq) || seq < 1 || String(seq) !== text)
-    throw validationFailed('seq must be a positive whole number');
+  if (typeof text !== 'string' || !Number.isSafeInteger(seq) || seq < 1 || String(seq) !== text)
+    throw validationFailed('seq must be a positive whole number', { field: 'seq' });
   return seq;
 }
 

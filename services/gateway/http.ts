@@ -1,5 +1,5 @@
 import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
-import { ApiError } from '../kit/api-error.js';
+import { ApiError, validationFailed } from '../kit/api-error.js';
 import type { Logger } from '../kit/log.js';
 import { traceFromHeaders, withTrace } from '../kit/trace.js';
 
@@ -92,7 +92,7 @@ export function toApiError(err: unknown): ApiError {
   const bodyError = err as { type?: string; status?: number; limit?: number };
   switch (bodyError.type) {
     case 'entity.parse.failed':
-      return new ApiError('validation_failed', 400, 'the body is not valid JSON');
+      return validationFailed('the body is not valid JSON', { field: 'body' });
     case 'entity.too.large':
       return new ApiError('payload_too_large', 413, `the body is larger than ${bodyError.limit} bytes`);
     case 'encoding.unsupported':

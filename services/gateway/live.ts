@@ -281,7 +281,9 @@ export class LiveHub implements Fanout {
     const { type: _type, room, ...body } = frame;
     const clientId = typeof body.clientId === 'string' ? body.clientId : undefined;
     if (typeof room !== 'string' || !roomIdPattern.test(room) || clientId === undefined) {
-      const error = validationFailed('send {room, text, clientId}: the clientId names the answer');
+      const error = validationFailed('send {room, text, clientId}: the clientId names the answer', {
+        field: clientId === undefined ? 'clientId' : 'room',
+      });
       return send(client, { type: 'error', ...error.toJSON(), ...(clientId ? { clientId } : {}) });
     }
     const fail = (error: ApiError) => send(client, { type: 'error', ...error.toJSON(), room, clientId });

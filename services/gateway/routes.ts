@@ -8,6 +8,7 @@ import type { AccessTokenVerifier } from '../identity/verifier.js';
 import { ApiError, validationFailed } from '../kit/api-error.js';
 import { callRpc } from '../kit/rpc.js';
 import { analyzeSubjectOf } from '../mood/analyze.js';
+import { bearerToken } from './bearer.js';
 import { queryText } from './query.js';
 import { classOf, type RateLimiter } from './rate-limit.js';
 import { diaryRoutes } from './diary-routes.js';
@@ -39,10 +40,7 @@ export const claimsOf = (req: Request): AccessClaims => (req as Request & { clai
  */
 export function requireAuth(verifier: AccessTokenVerifier, limiter: RateLimiter): RequestHandler {
   return async (req, res, next) => {
-    const header = req.header('authorization') ?? '';
-    const match = /^Bearer ([A-Za-z0-9._-]{10,4096})$/.exec(header);
-    if (!match) throw new ApiError('unauthorized', 401, 'send Authorization: Bearer <access token>');
-    const claims = await verifier.authenticate(match[1]!);
+    const claims = await verifier.authenticate(bearerToken(req.header('authorization')));
     (req as Request & { claims: AccessClaims }).claims = claims;
     await limiter.take(classOf(req.method), claims.sub, res);
     next();

@@ -34,11 +34,12 @@ export class Blocks {
     if (typeof user !== 'string' || !userIdPattern.test(user))
       throw validationFailed('user must be a user id', { field: 'user' });
     if (user === by) throw validationFailed('you cannot block yourself', { field: 'user' });
-    if (typeof raw.blocked !== 'boolean') throw validationFailed('blocked must be true or false');
+    if (typeof raw.blocked !== 'boolean')
+      throw validationFailed('blocked must be true or false', { field: 'blocked' });
     const _id = `${by}#${user}`;
     if (!raw.blocked) return (await this.collection.deleteOne({ _id })).deletedCount > 0;
     if ((await this.collection.countDocuments({ by })) >= maxBlocks)
-      throw validationFailed(`at most ${maxBlocks} blocked users`);
+      throw validationFailed(`at most ${maxBlocks} blocked users`, { field: 'user' });
     const result = await this.collection.updateOne(
       { _id },
       { $setOnInsert: { by, user, at } },

@@ -1,5 +1,5 @@
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
-import { ApiError } from '../kit/api-error.js';
+import { ApiError, validationFailed } from '../kit/api-error.js';
 import type { Logger } from '../kit/log.js';
 import { serveRpc } from '../kit/rpc.js';
 import type { AccessClaims } from './tokens.js';
@@ -70,7 +70,7 @@ export function serveIdentity(
       queue,
       async (raw) => {
         const user = (raw as { user?: unknown } | null)?.user;
-        if (typeof user !== 'string') throw new ApiError('validation_failed', 400, 'user must be a user id');
+        if (typeof user !== 'string') throw validationFailed('user must be a user id', { field: 'user' });
         return { blocked: await blocks.of(user) };
       },
       log,

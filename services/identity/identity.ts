@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { MongoServerError, type Collection, type Db } from 'mongodb';
 import { randomBytes } from 'node:crypto';
-import { ApiError } from '../kit/api-error.js';
+import { ApiError, validationFailed } from '../kit/api-error.js';
 import {
   parseCredentials,
   parseLogout,
@@ -195,7 +195,7 @@ export class Identity {
   async confirmPassword(userId: string, raw: unknown): Promise<void> {
     const password = (raw as { password?: unknown } | null)?.password;
     if (typeof password !== 'string' || password.length === 0 || password.length > 1024)
-      throw new ApiError('validation_failed', 400, 'password is required to confirm', { field: 'password' });
+      throw validationFailed('password is required to confirm', { field: 'password' });
     const user = await this.users.findOne({ _id: userId });
     if (!user) throw new ApiError('not_found', 404, 'no such user');
     if (!(await verifyPassword(password, user.passwordHash)))

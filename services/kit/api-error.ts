@@ -33,5 +33,10 @@ export class ApiError extends Error {
   }
 }
 
-export const validationFailed = (message: string, details?: Record<string, unknown>) =>
+/**
+ * Invalid input, wherever it is found: always `validation_failed`, always
+ * naming the field at fault (`body` when the whole request is, a path such as
+ * `settings.maxMembers` or `members[2]` inside it).
+ */
+export const validationFailed = (message: string, details: { field: string } & Record<string, unknown>) =>
   new ApiError('validation_failed', 400, message, details);

@@ -7,8 +7,8 @@ import { validationFailed } from './api-error.js';
  */
 export function jsonObject(raw: unknown, allowed: readonly string[]): Record<string, unknown> {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
-    throw validationFailed('the body must be a JSON object');
-  const extra = Object.keys(raw).filter((k) => !allowed.includes(k));
-  if (extra.length > 0) throw validationFailed(`unknown field: ${extra[0]}`, { field: extra[0] });
+    throw validationFailed('the body must be a JSON object', { field: 'body' });
+  const [unknown] = Object.keys(raw).filter((k) => !allowed.includes(k));
+  if (unknown !== undefined) throw validationFailed(`unknown field: ${unknown}`, { field: unknown });
   return raw as Record<string, unknown>;
 }

@@ -86,7 +86,8 @@ class MatchingIndex {
 }
 
 function userOf(value: unknown): string {
-  if (typeof value !== 'string' || !userIdPattern.test(value)) throw validationFailed('user is malformed');
+  if (typeof value !== 'string' || !userIdPattern.test(value))
+    throw validationFailed('user is malformed', { field: 'user' });
   return value;
 }
 

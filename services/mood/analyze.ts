@@ -9,7 +9,7 @@ export const analyzeLimits = { texts: 256, textLength: 10_000 };
 export function parseAnalyzeRequest(raw: unknown): string[] {
   const body = jsonObject(raw, ['text', 'texts', 'model']);
   if ((body.text === undefined) === (body.texts === undefined))
-    throw validationFailed('give exactly one of text and texts');
+    throw validationFailed('give exactly one of text and texts', { field: 'text' });
   const texts = body.texts === undefined ? [body.text] : body.texts;
   if (!Array.isArray(texts) || texts.length === 0 || texts.length > analyzeLimits.texts)
     throw validationFailed(`texts must be a list of 1 to ${analyzeLimits.texts} strings`, { field: 'texts' });
