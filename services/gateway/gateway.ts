@@ -28,6 +28,7 @@ export interface GatewayDeps {
     bodyLimitBytes: number;
     wsMaxFrameBytes: number;
     rateLimits: RateLimits;
+    trustProxyHops: number;
     presenceTtlSeconds: number;
     typingTtlSeconds: number;
   };
@@ -50,6 +51,8 @@ export async function startGateway({ nc, redis, log, config }: GatewayDeps): Pro
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  // req.ip: the address that many proxies back in X-Forwarded-For (rate limits before sign-in are keyed by it).
+  app.set('trust proxy', config.trustProxyHops);
   const actors = new ActorClient(nc, config.partitions);
   const limiter = new RateLimiter(redis, config.rateLimits);
   const messages = new MessageSender(actors, blocks);

@@ -5,7 +5,12 @@ describe('rate limit settings', () => {
   it('reads per-kind limits, "off", and the defaults', () => {
     expect(parseRateLimits('auth=5, write=60')).to.deep.equal({ auth: 5, write: 60 });
     expect(parseRateLimits('off')).to.deep.equal({});
-    expect(parseRateLimits(defaultRateLimits)).to.deep.equal({ auth: 20, read: 1200, write: 300 });
+    expect(parseRateLimits(defaultRateLimits)).to.deep.equal({
+      auth: 20,
+      account: 10,
+      read: 1200,
+      write: 300,
+    });
   });
 
   it('names the part it cannot read', () => {

@@ -1,16 +1,19 @@
 import type { Request, RequestHandler, Response } from 'express';
 import type { Redis } from 'ioredis';
+import { createHash } from 'node:crypto';
+import { normalEmail } from '../identity/input.js';
 import { ApiError } from '../kit/api-error.js';
 
-// Requests per minute per user (per client address before sign-in), by kind
-// of request, counted in Redis so every gateway replica shares the count.
+// Requests per minute per user (before sign-in: per client address, and
+// sign-in attempts per account too), by kind of request, counted in Redis so
+// every gateway replica shares the count.
 
-export const rateLimitClasses = ['auth', 'read', 'write'] as const;
+export const rateLimitClasses = ['auth', 'account', 'read', 'write'] as const;
 export type RateLimitClass = (typeof rateLimitClasses)[number];
 /** Per minute; a class left out is not limited. */
 export type RateLimits = Partial<Record<RateLimitClass, number>>;
 
-export const defaultRateLimits = 'auth=20,read=1200,write=300';
+export const defaultRateLimits = 'auth=20,account=10,read=1200,write=300';
 
 /** "auth=20,write=300" → limits; "off" → none. Throws a message naming the bad part. */
 export function parseRateLimits(text: string): RateLimits {
@@ -63,11 +66,37 @@ export class RateLimiter {
     );
   }
 
-  /** For requests before sign-in: limited by client address. */
+  /**
+   * For requests before sign-in: limited by client address (`req.ip`, which
+   * the trusted proxy hops make the client's, not the ingress's).
+   */
   byAddress(kind: RateLimitClass): RequestHandler {
     return async (req: Request, res, next) => {
       await this.take(kind, req.ip ?? 'unknown', res);
       next();
     };
+  }
+
+  /**
+   * Sign-in attempts per account, from any address: guessing one account's
+   * password from many addresses is limited too. The key is a digest, so
+   * Redis holds no emails.
+   */
+  byAccount(): RequestHandler {
+    return async (req: Request, res, next) => {
+      const email = accountOf(req.body);
+      if (email !== undefined)
+        await this.take('account', createHash('sha256').update(email).digest('base64url'), res);
+      next();
+    };
+  }
+}
+
+/** The account a sign-in body names, as identity compares it; undefined when it names none (identity refuses it). */
+function accountOf(body: unknown): string | undefined {
+  try {
+    return normalEmail((body as { email?: unknown } | null)?.email);
+  } catch {
+    return undefined;
   }
 }

@@ -68,13 +68,14 @@ export function apiRoutes(deps: RouteDeps): Router {
   const router = Router();
   const auth = requireAuth(verifier, limiter);
   const signIn = limiter.byAddress('auth');
+  const perAccount = limiter.byAccount();
   const me = (req: Request) => claimsOf(req).sub;
 
   // Accounts and sessions (identity service).
   router.post('/auth/register', signIn, async (req, res) => {
     res.status(201).json(await callRpc(nc, identitySubjects.register, req.body ?? {}));
   });
-  router.post('/auth/login', signIn, async (req, res) => {
+  router.post('/auth/login', signIn, perAccount, async (req, res) => {
     res.json(await callRpc(nc, identitySubjects.login, req.body ?? {}));
   });
   router.post('/auth/refresh', signIn, async (req, res) => {

@@ -12,7 +12,18 @@ export const gatewaySettings = {
   /** Origins allowed by CORS, comma-separated; empty allows none (same-origin clients only). */
   corsOrigins: setting.string('CORS_ORIGINS', { default: '-' }),
   bodyLimitBytes: setting.int('BODY_LIMIT_BYTES', { default: 64 * 1024, min: 1024, max: 1024 * 1024 }),
-  /** Requests per minute per user by kind (auth: per client address), shared by all replicas; "off" for none. */
+  /**
+   * How many reverse proxies in front of the gateway (ingress controller,
+   * load balancer) append to X-Forwarded-For: the client address is the entry
+   * that many hops back. 0 trusts no header (the peer's address is the client);
+   * too high lets clients choose their own address.
+   */
+  trustProxyHops: setting.int('TRUST_PROXY_HOPS', { default: 0, min: 0, max: 10 }),
+  /**
+   * Requests per minute per user by kind, shared by all replicas; "off" for
+   * none. auth counts sign-in requests per client address, account sign-in
+   * attempts per account from any address.
+   */
   rateLimits: {
     env: 'RATE_LIMITS',
     parse: (raw: string | undefined) => parseRateLimits(raw?.trim() || defaultRateLimits),

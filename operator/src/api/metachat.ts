@@ -63,6 +63,13 @@ export const metaChatSpecSchema = {
     redis: connectionSchema('redis'),
     jwtSecretRef: secretKeyRefSchema,
     partitions: { type: 'integer', minimum: 1, maximum: 1024, default: 16 },
+    trustedProxyHops: {
+      type: 'integer',
+      minimum: 0,
+      maximum: 10,
+      description:
+        'How many reverse proxies in front of the gateway (ingress controller, load balancer) append to X-Forwarded-For; the client address rate limits go by is taken that many hops back. Default: 1 with spec.ingress, else 0. Too high lets clients pick their own address.',
+    },
     notificationWebhook: {
       type: 'object',
       description:

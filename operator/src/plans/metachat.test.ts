@@ -62,6 +62,23 @@ describe('MetaChat plan', () => {
     expect(envOf('chat').map((e) => e.name)).not.to.include('NOTIFY_WEBHOOK_URL');
   });
 
+  it('tells the gateway how many proxies name the client: as declared, else the Ingress it makes, else none', () => {
+    const gatewayEnv = (spec: object) =>
+      (
+        find(
+          planMetaChat({ ...base, spec: { ...base.spec, ...spec } }),
+          'Deployment',
+          'prod-gateway',
+        ) as unknown as {
+          spec: { template: { spec: { containers: { env: { name: string; value?: string }[] }[] } } };
+        }
+      ).spec.template.spec.containers[0]!.env.find((e) => e.name === 'TRUST_PROXY_HOPS')?.value;
+    expect(gatewayEnv({})).to.equal('0');
+    expect(gatewayEnv({ ingress: { host: 'chat.example.com' } })).to.equal('1');
+    expect(gatewayEnv({ ingress: { host: 'chat.example.com' }, trustedProxyHops: 2 })).to.equal('2');
+    expect(gatewayEnv({ trustedProxyHops: 0 })).to.equal('0');
+  });
+
   it('owns every object through a controller reference and labels it', () => {
     for (const o of planMetaChat(base)) {
       expect(o.metadata.namespace).to.equal('chat');

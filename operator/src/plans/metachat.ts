@@ -112,8 +112,13 @@ const fromSecret = (name: string, ref: { name: string; key: string }): EnvVar =>
   valueFrom: { secretKeyRef: { name: ref.name, key: ref.key } },
 });
 
+/** How many proxies the gateway trusts to name the client: the ingress controller when the plan makes an Ingress. */
+export const trustedProxyHops = (spec: MetaChatSpec): number =>
+  spec.trustedProxyHops ?? (spec.ingress ? 1 : 0);
+
 /** Settings only one service takes from the spec. */
 function serviceEnv(spec: MetaChatSpec, service: PlatformService): EnvVar[] {
+  if (service === 'gateway') return [{ name: 'TRUST_PROXY_HOPS', value: String(trustedProxyHops(spec)) }];
   const hook = spec.notificationWebhook;
   if (service !== 'notifications' || !hook) return [];
   return [
