@@ -5,6 +5,7 @@ import { server } from '../../e2e/testenv/root-hooks.js';
 import { freshDb } from '../actors/testdata/harness.js';
 import { ApiError } from '../kit/api-error.js';
 import { Identity } from './identity.js';
+import { hashPassword } from './passwords.js';
 import type { Revocation } from './revocation.js';
 
 async function apiError(work: Promise<unknown>): Promise<{ error: string; code: number }> {
@@ -161,6 +162,35 @@ describe('identity (real FerretDB and Redis)', function () {
     expect(await apiError(identity.refresh({ refreshToken: later.refreshToken }))).to.deep.include({
       error: 'token_expired',
     });
+  });
+
+  it('stores new passwords at the current scrypt cost and makes older hashes again at sign-in', async () => {
+    const { user } = await identity.register({
+      email: 'old@example.com',
+      displayName: 'Old',
+      password: 'an old password',
+    });
+    const stored = async () => (await identity.users.findOne({ _id: user.id }))!.passwordHash;
+    expect(await stored()).to.match(/^scrypt\$131072\$8\$1\$/);
+    // As every account created before the cost was raised: N=2^15.
+    await identity.users.updateOne(
+      { _id: user.id },
+      { $set: { passwordHash: await hashPassword('an old password', { N: 2 ** 15, r: 8, p: 1 }) } },
+    );
+    const before = await stored();
+    expect(
+      await apiError(identity.login({ email: 'old@example.com', password: 'a wrong one' })),
+    ).to.deep.include({
+      error: 'invalid_credentials',
+    });
+    expect(await stored()).to.equal(before);
+    await identity.login({ email: 'old@example.com', password: 'an old password' });
+    const after = await stored();
+    expect(after)
+      .to.match(/^scrypt\$131072\$8\$1\$/)
+      .and.not.equal(before);
+    await identity.login({ email: 'old@example.com', password: 'an old password' });
+    expect(await stored()).to.equal(after);
   });
 
   it('reads and updates a profile, refusing bad input', async () => {

@@ -10,7 +10,7 @@ import {
   parseRegistration,
   parseResolve,
 } from './input.js';
-import { hashPassword, verifyPassword } from './passwords.js';
+import { defaultCost, hashPassword, needsRehash, verifyPassword, type ScryptCost } from './passwords.js';
 import type { Revocation } from './revocation.js';
 import { AccessTokenVerifier } from './verifier.js';
 import { issueAccessToken, newRefreshToken, refreshTokenId, type AccessClaims } from './tokens.js';
@@ -56,6 +56,8 @@ export interface IdentityOptions {
   jwtSecret: string;
   accessTtlMs: number;
   refreshTtlMs: number;
+  /** log2 of scrypt's N for new password hashes (r=8, p=1); default 17. */
+  scryptLog2N?: number;
   /**
    * Tells every gateway (ADR 0008), once Redis has the revocation and before
    * the caller is answered, so they close the revoked tokens' sockets.
@@ -92,6 +94,8 @@ export class Identity {
   readonly #verifier: AccessTokenVerifier;
   /** Verified against when the email is unknown, so a login takes as long either way. */
   #decoyHash: Promise<string>;
+  /** What new password hashes cost; older ones are made again at sign-in. */
+  readonly #cost: ScryptCost;
 
   constructor(
     db: Db,
@@ -102,7 +106,8 @@ export class Identity {
     this.refreshTokens = db.collection('refresh_tokens');
     this.#now = options.now ?? Date.now;
     this.#verifier = new AccessTokenVerifier(options.jwtSecret, redis, this.#now);
-    this.#decoyHash = hashPassword(randomBytes(16).toString('hex'));
+    this.#cost = options.scryptLog2N ? { ...defaultCost, N: 2 ** options.scryptLog2N } : defaultCost;
+    this.#decoyHash = hashPassword(randomBytes(16).toString('hex'), this.#cost);
   }
 
   async ensureIndexes(): Promise<void> {
@@ -116,7 +121,7 @@ export class Identity {
       _id: `u_${randomBytes(12).toString('base64url')}`,
       email: input.email,
       displayName: input.displayName,
-      passwordHash: await hashPassword(input.password),
+      passwordHash: await hashPassword(input.password, this.#cost),
       createdAt: this.#now(),
     };
     try {
@@ -138,6 +143,7 @@ export class Identity {
     const user = await this.users.findOne({ email });
     const valid = await verifyPassword(password, user?.passwordHash ?? (await this.#decoyHash));
     if (!user || !valid) throw unauthorized('invalid_credentials', 'wrong email or password');
+    if (needsRehash(user.passwordHash, this.#cost)) await this.#rehash(user, password);
     return this.#issue(user._id, randomBytes(12).toString('base64url'));
   }
 
@@ -242,6 +248,15 @@ export class Identity {
     );
     if (!user) throw new ApiError('not_found', 404, 'no such user');
     return toProfile(user);
+  }
+
+  /** Stores the password's hash at the current cost, unless the password changed meanwhile. */
+  async #rehash(user: UserDoc, password: string): Promise<void> {
+    const passwordHash = await hashPassword(password, this.#cost);
+    await this.users.updateOne(
+      { _id: user._id, passwordHash: user.passwordHash },
+      { $set: { passwordHash } },
+    );
   }
 
   /** A token pair of login `family` (its access tokens name it as their `sid`). */

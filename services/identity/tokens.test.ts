@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import jwt from 'jsonwebtoken';
-import { hashPassword, verifyPassword } from './passwords.js';
+import { hashPassword, needsRehash, verifyPassword } from './passwords.js';
 import {
   hasExpired,
   issueAccessToken,
@@ -18,11 +18,24 @@ describe('identity: passwords', () => {
   it('verifies the right password and refuses a wrong one; salts differ', async () => {
     const a = await hashPassword('correct horse battery');
     const b = await hashPassword('correct horse battery');
-    expect(a).to.match(/^scrypt\$32768\$8\$1\$/);
+    expect(a).to.match(/^scrypt\$131072\$8\$1\$/);
     expect(a).not.to.equal(b);
     expect(await verifyPassword('correct horse battery', a)).to.equal(true);
     expect(await verifyPassword('correct horse batterz', a)).to.equal(false);
     expect(await verifyPassword('anything', 'not-a-hash')).to.equal(false);
+  });
+
+  it('verifies hashes made at an older cost, and says they need making again', async () => {
+    const old = await hashPassword('correct horse battery', { N: 2 ** 15, r: 8, p: 1 });
+    expect(await verifyPassword('correct horse battery', old)).to.equal(true);
+    expect(needsRehash(old)).to.equal(true);
+    expect(needsRehash(old, { N: 2 ** 15, r: 8, p: 1 })).to.equal(false);
+    expect(needsRehash(await hashPassword('correct horse battery'))).to.equal(false);
+    // Parameters no MetaChat ever stored are refused, not run (N=2^30 would ask for 128 GiB).
+    const [, , r, p, salt, hash] = old.split('$');
+    expect(
+      await verifyPassword('correct horse battery', ['scrypt', 2 ** 30, r, p, salt, hash].join('$')),
+    ).to.equal(false);
   });
 });
 
