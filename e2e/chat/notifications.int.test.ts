@@ -2,7 +2,8 @@ import { expect } from 'chai';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocket } from 'ws';
-import { signatureOf } from '../../services/notifications/webhook.js';
+import { createHmac } from 'node:crypto';
+import { verifySignature } from '../../services/notifications/webhook.js';
 import type { MetaChatError } from '../../services/sdk/index.js';
 import { MetaChat, mention } from '../../services/sdk/index.js';
 import type { Platform } from '../platform.js';
@@ -21,6 +22,8 @@ describe('notifications end to end (offline mentions and direct messages; push h
   let platform: Platform;
   let hook: Server;
   const pushed: Pushed[] = [];
+  /** How long the hook takes to answer, and how many pushes it has held at once at most. */
+  const hold = { ms: 0, inFlight: 0, most: 0 };
   let ann: MetaChat;
   let bob: MetaChat;
   let annId: string;
@@ -31,15 +34,19 @@ describe('notifications end to end (offline mentions and direct messages; push h
     // The deployment's push receiver (what a push bridge would be): records what it is sent.
     hook = createServer((req, res) => {
       let raw = '';
+      hold.most = Math.max(hold.most, ++hold.inFlight);
       req.on('data', (chunk: Buffer) => (raw += chunk.toString()));
-      req.on('end', () => {
-        pushed.push({
-          body: JSON.parse(raw) as Pushed['body'],
-          signature: req.headers['x-metachat-signature'] as string | undefined,
-          raw,
-        });
-        res.writeHead(204).end();
-      });
+      req.on('end', () =>
+        setTimeout(() => {
+          hold.inFlight--;
+          pushed.push({
+            body: JSON.parse(raw) as Pushed['body'],
+            signature: req.headers['x-metachat-signature'] as string | undefined,
+            raw,
+          });
+          res.writeHead(204).end();
+        }, hold.ms),
+      );
     });
     await new Promise<void>((resolve) => hook.listen(0, '127.0.0.1', resolve));
     platform = await startTestPlatform('notifications', {
@@ -47,6 +54,7 @@ describe('notifications end to end (offline mentions and direct messages; push h
       env: {
         NOTIFY_WEBHOOK_URL: `http://127.0.0.1:${(hook.address() as AddressInfo).port}/push`,
         NOTIFY_WEBHOOK_SECRET: secret,
+        NOTIFY_WEBHOOK_CONCURRENCY: '2',
       },
     });
     [ann, bob] = [0, 1].map(
@@ -81,7 +89,35 @@ describe('notifications end to end (offline mentions and direct messages; push h
       pushed.find((p) => p.body.notification.user === annId),
     );
     expect(push.body.notification).to.include({ kind: 'mention' });
-    expect(push.signature).to.equal(signatureOf(secret, push.raw));
+    // What a receiver does (docs/security.md): HMAC-SHA256 of "<t>.<raw body>", and a recent t.
+    const { t, v1 } = Object.fromEntries(push.signature!.split(',').map((kv) => kv.split('='))) as {
+      t: string;
+      v1: string;
+    };
+    expect(v1).to.equal(createHmac('sha256', secret).update(`${t}.${push.raw}`).digest('hex'));
+    expect(Math.abs(Number(t) - Date.now() / 1000)).to.be.below(300);
+    expect(verifySignature(secret, push.raw, push.signature, Math.floor(Date.now() / 1000))).to.equal(true);
+    // The same push replayed later than the tolerance is refused; so is the body with another time.
+    expect(verifySignature(secret, push.raw, push.signature, Number(t) + 301)).to.equal(false);
+    expect(verifySignature(secret, push.raw, `t=${Number(t) + 1},v1=${v1}`, Number(t))).to.equal(false);
+  });
+
+  it('pushes at most the configured number of notifications at once to a slow hook, and all of them', async () => {
+    const dave = new MetaChat({ baseUrl: platform.gateways[0]!.url });
+    const daveId = (await dave.register('notify-dave@example.com', 'Dave', 'dave-password')).id;
+    const dm = (await bob.openDirect(daveId)).id;
+    Object.assign(hold, { ms: 300, most: 0 });
+    try {
+      for (let i = 0; i < 8; i++) await bob.send(dm, `burst ${i}`);
+      await eventually(
+        'every push of the burst',
+        async () => pushed.filter((p) => p.body.notification.user === daveId).length === 8,
+        30_000,
+      );
+      expect(hold.most).to.be.within(1, 2);
+    } finally {
+      hold.ms = 0;
+    }
   });
 
   it('notifies an offline user of a direct message, not an online one', async () => {

@@ -33,8 +33,10 @@ export const notificationSettings = {
   partitions: actorHostSettings.partitions,
   /** Where each new notification is POSTed (a push bridge); empty for none. */
   webhookUrl: setting.string('NOTIFY_WEBHOOK_URL', { default: '' }),
-  /** Signs the hook's requests (X-MetaChat-Signature: sha256=HMAC of the body); empty for unsigned. */
+  /** Signs the hook's requests (X-MetaChat-Signature: t=<unix seconds>,v1=HMAC of "<t>.<body>"); empty for unsigned. */
   webhookSecret: setting.secret('NOTIFY_WEBHOOK_SECRET', { default: '' }),
+  /** Pushes to the hook in flight at once; more wait their turn. */
+  webhookConcurrency: setting.int('NOTIFY_WEBHOOK_CONCURRENCY', { default: 8, min: 1, max: 256 }),
 };
 
 type Config = {
@@ -55,7 +57,10 @@ export async function startNotificationService(config: Config, ctx: ServiceConte
   const presence = new PresenceStore(redis, 0);
   const actors = new ActorClient(nc, config.partitions);
   const webhook = config.webhookUrl
-    ? new Webhook({ url: config.webhookUrl, secret: config.webhookSecret }, ctx.log)
+    ? new Webhook(
+        { url: config.webhookUrl, secret: config.webhookSecret, concurrency: config.webhookConcurrency },
+        ctx.log,
+      )
     : undefined;
 
   /** The notifications one message makes: candidates who are offline and did not block the author. */

@@ -73,7 +73,7 @@ export const metaChatSpecSchema = {
     notificationWebhook: {
       type: 'object',
       description:
-        'Where the notification service POSTs each new notification (a push bridge): the URL from a Secret, and optionally a signing secret (X-MetaChat-Signature: sha256=HMAC of the body)',
+        'Where the notification service POSTs each new notification (a push bridge): the URL from a Secret, and optionally a signing secret (X-MetaChat-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">)',
       required: ['urlSecretRef'],
       properties: { urlSecretRef: secretKeyRefSchema, signingSecretRef: secretKeyRefSchema },
       additionalProperties: false,
