@@ -1,10 +1,12 @@
 import { jetstream } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { expect } from 'chai';
+import { Redis } from 'ioredis';
 import { MongoClient } from 'mongodb';
 import { WebSocket } from 'ws';
 import { streams, subjects } from '../../services/actors/topology.js';
 import { moodStream, moodSubjects } from '../../services/mood/subjects.js';
+import { PresenceStore } from '../../services/presence/presence-store.js';
 import { MetaChat, mention, type MetaChatError } from '../../services/sdk/index.js';
 import type { Platform } from '../platform.js';
 import { closeOf, rawSocket } from '../raw-socket.js';
@@ -142,7 +144,12 @@ describe('account export and deletion end to end (every service as a process)', 
     expect(JSON.stringify(events)).not.to.include('lighthouse');
     const found = await bob.api<{ messages: unknown[] }>('GET', '/search?q=lighthouse');
     expect(found.messages).to.deep.equal([]);
-    expect((await bob.presence([annId])).presence[0]).to.include({ status: 'offline', lastSeen: 0 });
+    // No room shared any more: her presence is not for Bob to know, and Redis forgot it.
+    expect((await bob.presence([annId])).presence[0]).to.deep.equal({ user: annId, status: 'unknown' });
+    const redis = new Redis(server('redis').url);
+    const [forgotten] = await new PresenceStore(redis, 30_000).statuses([annId]);
+    redis.disconnect();
+    expect(forgotten).to.include({ status: 'offline', lastSeen: 0 });
 
     // Every store: no text of hers in MongoDB (event store, read models, notifications, portraits).
     const db = mongo.db(platform.database);

@@ -4,6 +4,7 @@ import { userIdPattern } from '../chat/room-parse.js';
 import { validationFailed } from '../kit/api-error.js';
 import { callRpc } from '../kit/rpc.js';
 import { pick, roomCommand } from './chat-commands.js';
+import { presenceFor } from './presence-query.js';
 import { queryText } from './query.js';
 import { claimsOf, queryInt, roomParam, type RouteDeps } from './routes.js';
 import { identitySubjects } from '../identity/endpoints.js';
@@ -23,7 +24,7 @@ function userList(req: Request): string[] {
 
 /** Blocks, notifications, presence, read receipts and room moderation by owners (mute). */
 export function socialRoutes(deps: RouteDeps, auth: RequestHandler, me: (req: Request) => string): Router {
-  const { nc, actors, presence } = deps;
+  const { nc, actors } = deps;
   const router = Router();
   router.get('/me/blocks', auth, async (req, res) => {
     res.json(await callRpc(nc, identitySubjects.blocks, { user: me(req) }));
@@ -50,7 +51,7 @@ export function socialRoutes(deps: RouteDeps, auth: RequestHandler, me: (req: Re
     res.json(await callRpc(nc, notificationSubjects.markRead, { ...body, user: me(req) }));
   });
   router.get('/presence', auth, async (req, res) => {
-    res.json({ presence: await presence.statuses(userList(req)) });
+    res.json({ presence: await presenceFor(deps, me(req), userList(req)) });
   });
   router.post('/rooms/:room/read', auth, async (req, res) => {
     const { seq } = pick(req.body, ['seq']);
