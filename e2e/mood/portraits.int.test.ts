@@ -71,6 +71,15 @@ describe('diary, portraits and matching end to end (services as processes; real 
     const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
     expect(await entries('ann', `?from=${tomorrow}`)).to.deep.equal([]);
     expect(await entries('ann', `?to=${tomorrow}`)).to.have.length(2);
+    // A date is a whole day (UTC), as `from` and as `to`; an instant as `to` is exclusive.
+    const today = new Date(listed[0]!.at).toISOString().slice(0, 10);
+    const yesterday = new Date(listed[1]!.at - 86_400_000).toISOString().slice(0, 10);
+    expect(await entries('ann', `?from=${today}&to=${today}`)).to.have.length(2);
+    expect(await entries('ann', `?to=${yesterday}`)).to.deep.equal([]);
+    const secondAt = new Date(listed[0]!.at).toISOString();
+    expect((await entries('ann', `?to=${secondAt}`)).map((e) => e.id)).not.to.include(second.id);
+    expect((await entries('ann', `?from=${secondAt}`)).map((e) => e.id)).to.include(second.id);
+    expect(await statusOf(users.ann!.api('GET', '/diary/entries?to=2026-02-30'))).to.equal(400);
     expect(await entries('bob')).to.deep.equal([]); // a diary is its owner's only
 
     await users.ann!.api('PATCH', `/diary/entries/${second.id}`, { text: 'Quiet evening with a novel.' });

@@ -6,6 +6,7 @@ import { ApiError, validationFailed } from '../kit/api-error.js';
 import { callRpc } from '../kit/rpc.js';
 import { actorCommand, commandIdFor, pick } from './chat-commands.js';
 import { queryText } from './query.js';
+import { rangeBound } from './query-time.js';
 import type { RouteDeps } from './routes.js';
 
 const contentFields = ['title', 'text', 'tags', 'mood', 'shared'];
@@ -21,19 +22,6 @@ function entryParam(req: Request, notFound = 'no such entry'): string {
   return entry;
 }
 const sharedParam = (req: Request) => entryParam(req, 'no such shared entry');
-
-/** An ISO date or date-time in the query, as ms since epoch. */
-function queryTime(req: Request, name: string): number | undefined {
-  const raw = req.query[name];
-  if (raw === undefined) return undefined;
-  const ms =
-    typeof raw === 'string' && /^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(raw)
-      ? Date.parse(raw)
-      : NaN;
-  if (Number.isNaN(ms))
-    throw validationFailed(`${name} must be an ISO date, e.g. 2026-11-22`, { field: name });
-  return ms;
-}
 
 /** The diary: each user's own entries (the diary actor's id is the user id). */
 export function diaryRoutes(
@@ -71,8 +59,8 @@ export function diaryRoutes(
     if (limit !== undefined && !/^\d{1,4}$/.test(limit))
       throw validationFailed('limit must be 1 to 200', { field: 'limit' });
     const [from, to, tag, text] = [
-      queryTime(req, 'from'),
-      queryTime(req, 'to'),
+      rangeBound(req.query.from, 'from'),
+      rangeBound(req.query.to, 'to'),
       queryText(req, 'tag'),
       queryText(req, 'q'),
     ];

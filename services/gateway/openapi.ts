@@ -150,8 +150,16 @@ export const openApiDocument = {
       get: {
         ...secured,
         parameters: [
-          query('from', { type: 'string', format: 'date' }, 'written at or after (ISO date or date-time)'),
-          query('to', { type: 'string', format: 'date' }, 'written before'),
+          query(
+            'from',
+            { type: 'string' },
+            'written at or after: a date (2026-12-04) from the start of that day, UTC; or an instant with its zone (2026-12-04T18:30:00Z)',
+          ),
+          query(
+            'to',
+            { type: 'string' },
+            'written up to: a date includes that whole day, UTC (from=2026-12-04&to=2026-12-04 is that one day); an instant with its zone is an exclusive bound (before it)',
+          ),
           query('tag', { type: 'string' }),
           query('q', { type: 'string', maxLength: 200 }, 'words the title or text contain'),
           query('limit', { type: 'integer', minimum: 1, maximum: 200 }),
