@@ -96,37 +96,43 @@ describe('presence, typing, read receipts and muting end to end (services as pro
     const circle = (await ann.createRoom('Circle', { visibility: 'public' })).id;
     for (const who of [dan, erin]) await who.api('POST', `/rooms/${circle}/join`);
     const annLive = live(ann);
-    await annLive.subscribed;
-    const annTo = async (who: MetaChat) => (await who.presence([annId])).presence[0];
-    for (const who of [dan, erin])
-      await eventually('a room-mate to see Ann online', async () => (await annTo(who))?.status === 'online');
+    try {
+      await annLive.subscribed;
+      const annTo = async (who: MetaChat) => (await who.presence([annId])).presence[0];
+      for (const who of [dan, erin])
+        await eventually(
+          'a room-mate to see Ann online',
+          async () => (await annTo(who))?.status === 'online',
+        );
 
-    // A stranger learns nothing, of Ann or of an id nobody has: no status, no last seen.
-    expect((await carol.presence([annId, 'u_nobodyAtAll'])).presence).to.deep.equal([
-      { user: annId, status: 'unknown' },
-      { user: 'u_nobodyAtAll', status: 'unknown' },
-    ]);
-    // A member removed from the only room they shared, and someone Ann blocked, no longer see her.
-    await ann.api('DELETE', `/rooms/${circle}/members/${danId}`);
-    await ann.api('PUT', `/me/blocks/${erinId}`);
-    for (const who of [dan, erin])
-      await eventually('Ann hidden', async () => (await annTo(who))?.status === 'unknown');
-    expect(await annTo(dan)).to.deep.equal({ user: annId, status: 'unknown' });
-    expect(await annTo(bob)).to.include({ user: annId, status: 'online' });
-    expect((await carol.presence([carolId])).presence[0]).to.include({ user: carolId, status: 'offline' });
+      // A stranger learns nothing, of Ann or of an id nobody has: no status, no last seen.
+      expect((await carol.presence([annId, 'u_nobodyAtAll'])).presence).to.deep.equal([
+        { user: annId, status: 'unknown' },
+        { user: 'u_nobodyAtAll', status: 'unknown' },
+      ]);
+      // A member removed from the only room they shared, and someone Ann blocked, no longer see her.
+      await ann.api('DELETE', `/rooms/${circle}/members/${danId}`);
+      await ann.api('PUT', `/me/blocks/${erinId}`);
+      for (const who of [dan, erin])
+        await eventually('Ann hidden', async () => (await annTo(who))?.status === 'unknown');
+      expect(await annTo(dan)).to.deep.equal({ user: annId, status: 'unknown' });
+      expect(await annTo(bob)).to.include({ user: annId, status: 'online' });
+      expect((await carol.presence([carolId])).presence[0]).to.include({ user: carolId, status: 'offline' });
 
-    const expired = jwt.sign(
-      { sub: carolId, jti: 'expired', exp: Math.floor(Date.now() / 1000) - 10 },
-      platform.jwtSecret,
-      { issuer: 'metachat', audience: 'metachat-api' },
-    );
-    const res = await fetch(`${platform.gateways[0]!.url}/api/v1/presence?users=${annId}`, {
-      headers: { authorization: `Bearer ${expired}` },
-    });
-    expect(res.status).to.equal(401);
-    expect(await res.json()).to.deep.include({ error: 'token_expired' });
-    await ann.api('DELETE', `/me/blocks/${erinId}`);
-    annLive.close();
+      const expired = jwt.sign(
+        { sub: carolId, jti: 'expired', exp: Math.floor(Date.now() / 1000) - 10 },
+        platform.jwtSecret,
+        { issuer: 'metachat', audience: 'metachat-api' },
+      );
+      const res = await fetch(`${platform.gateways[0]!.url}/api/v1/presence?users=${annId}`, {
+        headers: { authorization: `Bearer ${expired}` },
+      });
+      expect(res.status).to.equal(401);
+      expect(await res.json()).to.deep.include({ error: 'token_expired' });
+    } finally {
+      annLive.close(); // the tests after this one need Ann offline
+      await ann.api('DELETE', `/me/blocks/${erinId}`);
+    }
   });
 
   it('takes a SIGKILLed client offline', async () => {
