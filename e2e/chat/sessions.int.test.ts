@@ -30,6 +30,10 @@ describe('sessions end to end: a login ends as a whole (identity and two gateway
     const res = await fetch(`${gateway}/api/v1/me`, { headers: { authorization: `Bearer ${token}` } });
     return { status: res.status, json: (await res.json()) as Record<string, unknown> };
   };
+  const register = async (email: string, displayName: string) =>
+    expect((await post('/auth/register', { email, displayName, password: 'long-password' })).status).to.equal(
+      201,
+    );
   /** A login and one refresh of it: two access tokens of the same login. */
   const loginTwice = async (email: string) => {
     const first = (await post('/auth/login', { email, password: 'long-password' })).json as unknown as Tokens;
@@ -40,15 +44,7 @@ describe('sessions end to end: a login ends as a whole (identity and two gateway
   };
 
   it("revokes every access token of a login when a spent refresh token is reused, and closes that login's sockets", async () => {
-    expect(
-      (
-        await post('/auth/register', {
-          email: 'ann@example.com',
-          displayName: 'Ann',
-          password: 'long-password',
-        })
-      ).status,
-    ).to.equal(201);
+    await register('ann@example.com', 'Ann');
     const { first, second } = await loginTwice('ann@example.com');
     const elsewhere = (await post('/auth/login', { email: 'ann@example.com', password: 'long-password' }))
       .json as unknown as Tokens;
@@ -72,15 +68,7 @@ describe('sessions end to end: a login ends as a whole (identity and two gateway
   });
 
   it('signs out the whole login: every access token issued from it, and their sockets', async () => {
-    expect(
-      (
-        await post('/auth/register', {
-          email: 'bob@example.com',
-          displayName: 'Bob',
-          password: 'long-password',
-        })
-      ).status,
-    ).to.equal(201);
+    await register('bob@example.com', 'Bob');
     const { first, second } = await loginTwice('bob@example.com');
     const { ws } = await rawSocket(platform.gateways[1]!.url, first.accessToken);
     const closed = closeOf(ws);
