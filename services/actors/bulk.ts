@@ -1,4 +1,11 @@
-import type { AnyBulkWriteOperation, BulkWriteOptions, Collection, Document } from 'mongodb';
+import {
+  MongoBulkWriteError,
+  MongoServerError,
+  type AnyBulkWriteOperation,
+  type BulkWriteOptions,
+  type Collection,
+  type Document,
+} from 'mongodb';
 
 /**
  * The most updates per bulk write. FerretDB (SQLite) scans for every update
@@ -17,5 +24,20 @@ export async function bulkWriteInChunks<T extends Document>(
 ): Promise<void> {
   for (let i = 0; i < ops.length; i += bulkChunk) {
     await collection.bulkWrite(ops.slice(i, i + bulkChunk), options);
+  }
+}
+
+/**
+ * A write of which some documents existed already (a replay, or an upsert
+ * that a newer document kept from matching): the rest are in.
+ */
+export async function ignoreDuplicates(write: Promise<unknown>): Promise<void> {
+  try {
+    await write;
+  } catch (err) {
+    const writeErrors = err instanceof MongoBulkWriteError ? [err.writeErrors].flat() : undefined;
+    if (writeErrors && writeErrors.length > 0 && writeErrors.every((e) => e.code === 11000)) return;
+    if (err instanceof MongoServerError && err.code === 11000) return;
+    throw err;
   }
 }

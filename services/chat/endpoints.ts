@@ -3,6 +3,8 @@ import type { ActorClient } from '../actors/client.js';
 import type { EventStore } from '../actors/event-store.js';
 import { ApiError, validationFailed } from '../kit/api-error.js';
 import type { Logger } from '../kit/log.js';
+import type { MoodScores } from '../mood/mood-scores.js';
+import { withMessageMoods } from './message-moods.js';
 import { serveRpc } from '../kit/rpc.js';
 import { visibleTo } from './moderation.js';
 import type { ChatReadModel } from './read-model.js';
@@ -83,6 +85,8 @@ export interface ChatDeps {
   settled(): Promise<void>;
   store: EventStore;
   actors: ActorClient;
+  /** The messages' latest mood scores (the chat-message-moods projection). */
+  moods: MoodScores;
 }
 
 export function serveChat(nc: NatsConnection, deps: ChatDeps, log: Logger): Subscription[] {
@@ -124,7 +128,10 @@ export function serveChat(nc: NatsConnection, deps: ChatDeps, log: Logger): Subs
           return { before, after, limit: limit(r) };
         });
         const messages = await (await settledReadModel()).history(room, page);
-        return messages.map((m) => visibleTo(user, m));
+        return withMessageMoods(
+          deps.moods,
+          messages.map((m) => visibleTo(user, m)),
+        );
       },
       log,
     ),
@@ -203,7 +210,10 @@ export function serveChat(nc: NatsConnection, deps: ChatDeps, log: Logger): Subs
         const user = field(request(raw), 'user', userIdPattern);
         const model = await settledReadModel();
         const [rooms, messages] = await Promise.all([model.roomsOf(user), model.authoredBy(user)]);
-        return { rooms: rooms.map(({ _id, ...room }) => ({ id: _id, ...room })), messages };
+        return {
+          rooms: rooms.map(({ _id, ...room }) => ({ id: _id, ...room })),
+          messages: await withMessageMoods(deps.moods, messages),
+        };
       },
       log,
     ),
@@ -224,7 +234,7 @@ export function serveChat(nc: NatsConnection, deps: ChatDeps, log: Logger): Subs
         const user = field(r, 'user', userIdPattern);
         if (typeof r.text !== 'string' || r.text.trim().length === 0 || r.text.length > maxSearchLength)
           throw validationFailed(`q must be 1 to ${maxSearchLength} characters`, { field: 'q' });
-        return (await settledReadModel()).search(user, r.text, limit(r));
+        return withMessageMoods(deps.moods, await (await settledReadModel()).search(user, r.text, limit(r)));
       },
       log,
     ),

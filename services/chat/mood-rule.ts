@@ -1,10 +1,9 @@
-import { jetstreamManager, RetentionPolicy } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { ActorClient } from '../actors/client.js';
 import { consumeDurably, type Projection } from '../actors/projection.js';
 import type { Logger } from '../kit/log.js';
 import { isMoodEvent } from '../mood/scorable.js';
-import { moodStream, moodSubjects } from '../mood/subjects.js';
+import { ensureMoodStream, moodStream, moodSubjects } from '../mood/subjects.js';
 import { veryNegativeValence } from './moderation.js';
 
 /**
@@ -16,10 +15,7 @@ export async function startMoodRule(
   actors: ActorClient,
   log: Logger,
 ): Promise<Projection> {
-  const jsm = await jetstreamManager(nc);
-  await jsm.streams
-    .add({ name: moodStream, subjects: [moodSubjects.all], retention: RetentionPolicy.Limits })
-    .catch(() => undefined); // made already (by the mood service or another replica)
+  await ensureMoodStream(nc);
   return consumeDurably({
     nc,
     name: 'chat-mood-rule',

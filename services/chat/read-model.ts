@@ -1,11 +1,5 @@
-import {
-  MongoBulkWriteError,
-  MongoServerError,
-  type AnyBulkWriteOperation,
-  type Collection,
-  type Db,
-} from 'mongodb';
-import { bulkWriteInChunks } from '../actors/bulk.js';
+import type { AnyBulkWriteOperation, Collection, Db } from 'mongodb';
+import { bulkWriteInChunks, ignoreDuplicates } from '../actors/bulk.js';
 import { wordsFilter } from '../kit/text-search.js';
 import type { PublishedEvent } from '../actors/envelope.js';
 import type { WriteBehind } from '../actors/projection.js';
@@ -516,16 +510,4 @@ function dropFields(pending: Maxima, key: string, prefix: string): void {
 
 function mergeInto(target: Maxima, source: Maxima): void {
   for (const [key, fields] of source) raise(target, key, fields);
-}
-
-/** An unordered insert of which some documents existed already (a replay): the rest are in. */
-async function ignoreDuplicates(write: Promise<unknown>): Promise<void> {
-  try {
-    await write;
-  } catch (err) {
-    const writeErrors = err instanceof MongoBulkWriteError ? [err.writeErrors].flat() : undefined;
-    if (writeErrors && writeErrors.length > 0 && writeErrors.every((e) => e.code === 11000)) return;
-    if (err instanceof MongoServerError && err.code === 11000) return;
-    throw err;
-  }
 }

@@ -7,9 +7,10 @@ import { serveRpc } from '../kit/rpc.js';
 import { purgeSubject, redactEvents } from '../actors/erasure.js';
 import { streamName, type EventStore } from '../actors/event-store.js';
 import { streams, subjects } from '../actors/topology.js';
+import { entryMoodKey, withMoodScores, type MoodScores } from '../mood/mood-scores.js';
 import { moodStream, moodSubjects } from '../mood/subjects.js';
 import { entryIdPattern, tagPattern } from './diary-model.js';
-import type { DiaryReadModel, EntryQuery } from './read-model.js';
+import type { DiaryReadModel, Entry, EntryQuery } from './read-model.js';
 import { notShared } from './shared-entries.js';
 
 export const diarySubjects = {
@@ -71,19 +72,35 @@ const maxPeople = 100;
 
 export function serveDiary(
   nc: NatsConnection,
-  deps: { readModel: DiaryReadModel; store: EventStore },
+  deps: { readModel: DiaryReadModel; store: EventStore; moods: MoodScores },
   log: Logger,
 ): Subscription[] {
   const { readModel } = deps;
+  const withMoods = (entries: Entry[]) =>
+    withMoodScores(
+      deps.moods,
+      entries,
+      (e) => entryMoodKey(e.id),
+      () => true,
+    );
   return [
-    serveRpc(nc, diarySubjects.list, 'diary', async (raw) => readModel.list(parseEntryQuery(raw)), log),
+    serveRpc(
+      nc,
+      diarySubjects.list,
+      'diary',
+      async (raw) => withMoods(await readModel.list(parseEntryQuery(raw))),
+      log,
+    ),
     serveRpc(
       nc,
       diarySubjects.exportUser,
       'diary',
       async (raw) => {
         const user = userOf(raw);
-        return { entries: await readModel.all(user), helpfulMarks: await readModel.shared.marksBy(user) };
+        return {
+          entries: await withMoods(await readModel.all(user)),
+          helpfulMarks: await readModel.shared.marksBy(user),
+        };
       },
       log,
     ),

@@ -1,4 +1,4 @@
-import { jetstream, jetstreamManager, RetentionPolicy } from '@nats-io/jetstream';
+import { jetstream } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { Histogram, type Registry } from 'prom-client';
 import type { MoodModel } from '../../models/mood/model.js';
@@ -19,7 +19,7 @@ import {
   type Retraction,
   type Scorable,
 } from './scorable.js';
-import { moodStream, moodSubjects } from './subjects.js';
+import { ensureMoodStream, moodSubjects } from './subjects.js';
 
 export type { MoodAnalyzed } from './scorable.js';
 
@@ -63,11 +63,7 @@ export async function startMoodService(deps: {
     return results;
   };
 
-  await jetstreamManager(nc).then((jsm) =>
-    jsm.streams
-      .add({ name: moodStream, subjects: [moodSubjects.all], retention: RetentionPolicy.Limits })
-      .catch(() => undefined),
-  );
+  await ensureMoodStream(nc);
   const js = jetstream(nc);
   const api = serveRpc(
     nc,

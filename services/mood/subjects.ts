@@ -1,3 +1,6 @@
+import { jetstreamManager, RetentionPolicy } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
+
 // The mood service's NATS subjects and stream; the gateway and clients of MoodAnalyzed use them.
 export const moodSubjects = {
   /** Scored by the platform's active model (or its canary). */
@@ -11,3 +14,11 @@ export const moodSubjects = {
   all: 'mood.analyzed.>',
 };
 export const moodStream = 'MOOD_ANALYZED';
+
+/** Makes the MoodAnalyzed stream unless it exists (the mood service, or another replica, made it). */
+export async function ensureMoodStream(nc: NatsConnection): Promise<void> {
+  const jsm = await jetstreamManager(nc);
+  await jsm.streams
+    .add({ name: moodStream, subjects: [moodSubjects.all], retention: RetentionPolicy.Limits })
+    .catch(() => undefined);
+}

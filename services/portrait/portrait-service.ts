@@ -1,11 +1,10 @@
-import { jetstreamManager, RetentionPolicy } from '@nats-io/jetstream';
 import { connectNats } from '../kit/nats-connect.js';
 import { MongoClient } from 'mongodb';
 import { consumeDurably } from '../actors/projection.js';
 import { connectionSettings } from '../kit/connection-settings.js';
 import type { ServiceContext, StartedService } from '../kit/service.js';
 import { isMoodEvent, type MoodAnalyzed, type MoodRetracted } from '../mood/scorable.js';
-import { moodStream, moodSubjects } from '../mood/subjects.js';
+import { ensureMoodStream, moodStream, moodSubjects } from '../mood/subjects.js';
 import { portraitSubjects, servePortraits } from './endpoints.js';
 import { PortraitStore } from './portrait-store.js';
 
@@ -28,10 +27,7 @@ export async function startPortraitService(
   const mongo = await MongoClient.connect(config.mongoUrl);
   const store = new PortraitStore(mongo.db(config.mongoDb));
   await store.ensureIndexes();
-  const jsm = await jetstreamManager(nc);
-  await jsm.streams
-    .add({ name: moodStream, subjects: [moodSubjects.all], retention: RetentionPolicy.Limits })
-    .catch(() => undefined);
+  await ensureMoodStream(nc);
   const endpoints = servePortraits(nc, store, ctx.log);
   const consumer = await consumeDurably<MoodAnalyzed | MoodRetracted>({
     nc,
