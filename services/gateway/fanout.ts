@@ -9,12 +9,10 @@ export interface LiveClient {
   user: string;
   /** A random id per connection: presence counts a user's devices by it. */
   device: string;
-  cursors: Map<string, RoomCursor>;
-  /** Rooms whose membership the chat service confirmed (a history page came back). */
-  confirmed: Set<string>;
-  /** Rooms whose history after the subscription point was delivered (told once with "caught-up"). */
-  caughtUp: Set<string>;
-  fetching: Set<string>;
+  /** Rooms chat confirmed this user a member of: only these are in the room's fan-out. */
+  rooms: Map<string, RoomSubscription>;
+  /** Rooms asked for and not yet confirmed: nothing of them reaches the client. */
+  pending: Map<string, PendingSubscription>;
   alive: boolean;
   /** Users this user blocked: their messages reach this client without text. */
   blocked: Set<string>;
@@ -22,6 +20,24 @@ export interface LiveClient {
   token: WatchedToken;
   /** Sends over this socket not yet answered. */
   sending: number;
+  /** Unsent bytes beyond which the socket is closed as a slow reader. */
+  maxBacklogBytes: number;
+}
+
+/** A confirmed subscription: where delivery is, and the room's sequence at which membership was confirmed. */
+export interface RoomSubscription {
+  cursor: RoomCursor;
+  memberAt: number;
+  /** A history page is being fetched for it. */
+  fetching: boolean;
+  /** History after the subscription point was delivered (told once with "caught-up"). */
+  caughtUp: boolean;
+}
+
+/** A subscription waiting for chat's answer; `seen` is the highest live sequence that passed meanwhile. */
+export interface PendingSubscription {
+  after: number;
+  seen: number;
 }
 
 /** What relays (presence, typing, receipts) need of the live hub: who is where, and a way to reach them. */
@@ -31,11 +47,34 @@ export interface Fanout {
   send(client: LiveClient, message: unknown): void;
 }
 
-/** Sends a message (or its JSON text, serialised once for many clients) over a live socket. */
+/** Close code of a socket whose client does not read what it is sent. */
+export const slowReaderClose = { code: 4408, reason: 'slow_consumer' } as const;
+
+/**
+ * Sends a message (or its JSON text, serialised once for many clients) over
+ * a live socket. A client whose unsent bytes pass its backlog limit is not
+ * reading: it is closed rather than buffered for until the ping timeout.
+ */
 export function sendFrame(client: LiveClient, message: unknown): void {
-  if (client.ws.readyState !== client.ws.OPEN) return;
-  holdWritesThisTurn(client.ws);
-  client.ws.send(typeof message === 'string' ? message : JSON.stringify(message));
+  const { ws } = client;
+  if (ws.readyState !== ws.OPEN) return;
+  holdWritesThisTurn(ws);
+  ws.send(typeof message === 'string' ? message : JSON.stringify(message));
+  if (ws.bufferedAmount > client.maxBacklogBytes) ws.close(slowReaderClose.code, slowReaderClose.reason);
+}
+
+/** Resolves once the socket's unsent bytes are at most `bytes` (or it closed): history waits here for a slow reader. */
+export async function drained(ws: WebSocket, bytes: number): Promise<void> {
+  const socket = (ws as WebSocket & { _socket?: Duplex })._socket;
+  while (socket && ws.readyState === ws.OPEN && ws.bufferedAmount > bytes) {
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        socket.off('drain', done).off('close', done);
+        resolve();
+      };
+      socket.on('drain', done).on('close', done);
+    });
+  }
 }
 
 const held = new Set<Duplex>();

@@ -31,6 +31,8 @@ export interface GatewayDeps {
     trustProxyHops: number;
     presenceTtlSeconds: number;
     typingTtlSeconds: number;
+    wsMaxSocketsPerUser: number;
+    wsMaxBacklogBytes: number;
   };
 }
 
@@ -66,6 +68,7 @@ export async function startGateway({ nc, redis, log, config }: GatewayDeps): Pro
   server.requestTimeout = 30_000;
   const live = new LiveHub(server, {
     nc,
+    actors,
     verifier,
     log,
     maxFrameBytes: config.wsMaxFrameBytes,
@@ -74,6 +77,7 @@ export async function startGateway({ nc, redis, log, config }: GatewayDeps): Pro
     blocks,
     messages,
     limiter,
+    limits: { maxSocketsPerUser: config.wsMaxSocketsPerUser, maxBacklogBytes: config.wsMaxBacklogBytes },
   });
   await live.start();
   await new Promise<void>((resolve, reject) => {

@@ -4,13 +4,14 @@ import { Redis } from 'ioredis';
 import { loadConfig } from '../kit/config.js';
 import { commonSettings, runService } from '../kit/service.js';
 import { startGateway } from './gateway.js';
+import { registerLiveMetrics } from './live-metrics.js';
 import { gatewaySettings, parseOrigins } from './settings.js';
 
 const config = loadConfig({ ...commonSettings, ...gatewaySettings });
 await runService({
   service: 'gateway',
   ...config,
-  async start({ log }) {
+  async start({ log, metrics }) {
     const nc = await connectNats({ servers: config.natsUrl, name: 'gateway' });
     // Auto-pipelining: the revocation check and rate count of many sends in one tick share a write.
     const redis = new Redis(config.redisUrl, { enableAutoPipelining: true });
@@ -20,6 +21,7 @@ await runService({
       log,
       config: { ...config, corsOrigins: parseOrigins(config.corsOrigins) },
     });
+    registerLiveMetrics(metrics, () => gateway.live.stats());
     log.info('api listening', { port: gateway.port });
     return {
       checks: [

@@ -77,6 +77,19 @@ export class PresenceRelay {
     this.#publish(await this.deps.store.beat(client.user, client.device, state));
   }
 
+  /**
+   * An open socket is presence: each device is beaten again in its last
+   * state (heartbeats refine active/away), so a client that sends none stays
+   * online while connected. Called every third of the TTL; unchanged beats
+   * within it are skipped, so a device is written at most twice per TTL.
+   */
+  keepConnected(clients: Iterable<LiveClient>): void {
+    for (const client of clients) {
+      const state = this.#lastBeat.get(client.device)?.state ?? 'active';
+      this.heartbeat(client, state).catch(() => undefined); // the next round tries again
+    }
+  }
+
   async disconnected(client: LiveClient): Promise<void> {
     this.#lastBeat.delete(client.device);
     this.#publish(await this.deps.store.leave(client.user, client.device));

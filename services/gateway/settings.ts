@@ -33,6 +33,14 @@ export const gatewaySettings = {
   /** A typing indicator ends this long after the last signal. */
   typingTtlSeconds: setting.int('TYPING_TTL_SECONDS', { default: 5, min: 1, max: 60 }),
   wsMaxFrameBytes: setting.int('WS_MAX_FRAME_BYTES', { default: 64 * 1024, min: 1024, max: 1024 * 1024 }),
+  /** Live sockets one user may hold open on one gateway replica; more are closed with 4429. */
+  wsMaxSocketsPerUser: setting.int('WS_MAX_SOCKETS_PER_USER', { default: 16, min: 1, max: 1000 }),
+  /** Unsent bytes a live socket may hold (a client not reading); beyond, it is closed with 4408. */
+  wsMaxBacklogBytes: setting.int('WS_MAX_BACKLOG_BYTES', {
+    default: 8 * 1024 * 1024,
+    min: 64 * 1024,
+    max: 256 * 1024 * 1024,
+  }),
 };
 
 export const parseOrigins = (list: string): string[] =>

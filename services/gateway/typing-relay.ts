@@ -15,8 +15,8 @@ export class TypingRelay {
   #subscription: Subscription | undefined;
   /** room → typist → timer that ends their typing here. */
   readonly #typing = new Map<string, Map<string, NodeJS.Timeout>>();
-  /** `${device} ${room}` → when that client's last signal was published. */
-  readonly #lastSignal = new Map<string, number>();
+  /** device → room → when that client's last signal there was published. */
+  readonly #lastSignal = new Map<string, Map<string, number>>();
 
   constructor(private readonly deps: { nc: NatsConnection; fanout: Fanout; ttlMs: number; log: Logger }) {}
 
@@ -36,16 +36,16 @@ export class TypingRelay {
 
   /** A client's signal; false when it was throttled (not an error: clients send on keystrokes). */
   signal(client: LiveClient, room: string): boolean {
-    const key = `${client.device} ${room}`;
     const now = Date.now();
-    if (now - (this.#lastSignal.get(key) ?? 0) < throttleMs) return false;
-    this.#lastSignal.set(key, now);
+    const signals = this.#lastSignal.get(client.device) ?? new Map<string, number>();
+    if (now - (signals.get(room) ?? 0) < throttleMs) return false;
+    this.#lastSignal.set(client.device, signals.set(room, now));
     this.deps.nc.publish(subjectOf(room), JSON.stringify({ room, user: client.user }));
     return true;
   }
 
   forget(client: LiveClient): void {
-    for (const room of client.cursors.keys()) this.#lastSignal.delete(`${client.device} ${room}`);
+    this.#lastSignal.delete(client.device);
   }
 
   /** The typist posted: their typing ends now. */

@@ -421,6 +421,13 @@ export class LiveEvents implements AsyncIterable<RoomEvent> {
     for (const { settle } of [...this.#sends.values()]) settle(new MetaChatError('network', 0, reason));
   }
 
+  #resubscribe(room: string): void {
+    setTimeout(
+      () => this.#sendFrame({ type: 'subscribe', rooms: [{ room, after: this.#last[room] ?? 0 }] }),
+      1000,
+    );
+  }
+
   #sendFrame(frame: unknown): void {
     if (this.#socket?.readyState === 1) this.#socket.send(JSON.stringify(frame));
   }
@@ -471,8 +478,11 @@ export class LiveEvents implements AsyncIterable<RoomEvent> {
         send.settle(
           errorFromServer(message, message.code ?? 0, { error: 'error', message: 'the send failed' }),
         );
-      if (message.type === 'caught-up' && this.#behind.delete(message.room) && this.#behind.size === 0)
-        this.#level();
+      const refused = message.type === 'error' && !send && message.room !== undefined;
+      // Chat did not answer: ask again. Refused for good (not a member, no such room): it will not catch up.
+      if (refused && message.code === 503) this.#resubscribe(message.room);
+      const ended = message.type === 'caught-up' || (refused && message.code !== 503);
+      if (ended && this.#behind.delete(message.room) && this.#behind.size === 0) this.#level();
       if (message.type === 'presence' || message.type === 'typing' || message.type === 'receipt')
         for (const listener of this.#signalListeners) listener(message as unknown as LiveSignal);
       if (message.type === 'event' && message.seq > (this.#last[message.room] ?? 0)) {
