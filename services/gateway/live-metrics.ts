@@ -3,6 +3,7 @@ import type { LiveStats } from './live.js';
 
 const help: Record<keyof LiveStats, string> = {
   sockets: 'Open live sockets whose token was accepted',
+  closing: 'Live sockets the gateway closed whose client has not yet read the close',
   unauthenticated: 'Live sockets whose token is still being checked',
   earlyFrames: 'Frames held for sockets whose token is still being checked',
   rooms: 'Rooms with a confirmed live subscriber on this gateway',

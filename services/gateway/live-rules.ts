@@ -32,9 +32,11 @@ export function subscriptionRefusal(membership: Membership | null, after: number
  * earlier one is history (a catch-up replaying a leave before a rejoin).
  */
 export const endsMembership = (frame: RoomEventFrame, user: string, memberAt: number): boolean =>
-  (frame.type === 'MemberLeft' || frame.type === 'MemberRemoved') &&
-  frame.user === user &&
-  frame.seq > memberAt;
+  isMembershipEnd(frame) && frame.user === user && frame.seq > memberAt;
+
+/** Whether the event ends someone's membership (a leave or a removal). */
+export const isMembershipEnd = (frame: RoomEventFrame): boolean =>
+  frame.type === 'MemberLeft' || frame.type === 'MemberRemoved';
 
 /**
  * Whether a confirmed subscription needs history before it is level: events

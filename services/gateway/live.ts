@@ -31,6 +31,7 @@ import type { RateLimiter } from './rate-limit.js';
 import type { BlockCache } from './block-cache.js';
 import {
   endsMembership,
+  isMembershipEnd,
   msUntilExpiry,
   needsCatchUp,
   subscriptionRefusal,
@@ -93,6 +94,8 @@ export interface LiveLimits {
 /** Sizes of the hub's state, for /metrics: what a hostile client could make grow. */
 export interface LiveStats {
   sockets: number;
+  /** Sockets closed by the gateway whose client has not yet taken in the close (a slow reader's last bytes). */
+  closing: number;
   /** Sockets whose token is still being checked. */
   unauthenticated: number;
   /** Frames held for those sockets. */
@@ -174,12 +177,15 @@ export class LiveHub implements Fanout {
   stats(): LiveStats {
     let subscriptions = 0;
     let pendingSubscriptions = 0;
+    let closing = 0;
     for (const client of this.#clients.values()) {
       subscriptions += client.rooms.size;
       pendingSubscriptions += client.pending.size;
+      if (client.ws.readyState === client.ws.CLOSING) closing++;
     }
     return {
       sockets: this.#clients.size,
+      closing,
       unauthenticated: this.#unauthenticated,
       earlyFrames: this.#earlyFrames,
       rooms: this.#byRoom.size,
@@ -464,6 +470,7 @@ export class LiveHub implements Fanout {
         message: 'subscribe to {room, after: seq}',
       });
     }
+    if (this.#clients.get(client.ws) !== client) return; // closed while its held frames were handled
     const known = client.rooms.has(room) || client.pending.has(room);
     if (!known && client.rooms.size + client.pending.size >= maxRoomsPerSocket) {
       const error = new ApiError('too_many_rooms', 429, `at most ${maxRoomsPerSocket} rooms per connection`);
@@ -535,13 +542,14 @@ export class LiveHub implements Fanout {
     const clients = this.#byRoom.get(room);
     if (!clients) return;
     const shared = new SharedFrames();
+    const someoneLeft = frames.some(isMembershipEnd); // once per delivery, not per client
     for (const client of clients) {
       const subscription = client.rooms.get(room);
       if (!subscription) continue;
       const { cursor } = subscription;
       if (this.#send(client, subscription, cursor.offer(frames), shared)) continue;
       // A leave held back behind a gap ends the subscription now: chat would refuse the gap's history anyway.
-      if (frames.some((f) => endsMembership(f, client.user, subscription.memberAt)))
+      if (someoneLeft && frames.some((f) => endsMembership(f, client.user, subscription.memberAt)))
         this.#unsubscribe(client, room, 'no longer a member');
       else if (cursor.gapAfter() !== undefined) void this.#catchUp(client, subscription);
     }
