@@ -74,6 +74,7 @@ describe('live socket privacy: nothing of a room before membership is confirmed,
     await eventually('Ann and Bob subscribed', async () =>
       [bobLive, annLive].every((l) => kinds(about(l.replies, secret)).includes('caught-up')),
     );
+    const level = about(bobLive.replies, secret).find((r) => r.type === 'caught-up')!.seq as number;
     // Eve fills the gateway's queue of chat reads with 2,000 random rooms, then asks for the private one.
     const decoys = await Promise.all(Array.from({ length: 4 }, () => raw(eve)));
     for (const { ws } of decoys) {
@@ -84,7 +85,7 @@ describe('live socket privacy: nothing of a room before membership is confirmed,
       subscribe(ws, rooms);
     }
     const { ws, replies } = await raw(eve);
-    subscribe(ws, [{ room: secret, after: 0 }]);
+    subscribe(ws, [{ room: secret, after: level }]); // level with the room: the next message is hers at once
     ws.send(JSON.stringify({ type: 'ping' }));
     await eventually('the subscribe handled', async () => replies.some((r) => r.type === 'pong'));
     // While her subscription waits: a message, typing, a read receipt and presence in the room.
@@ -145,7 +146,8 @@ describe('live socket privacy: nothing of a room before membership is confirmed,
     await eventually('caught up', async () => kinds(about(replies, secret)).includes('caught-up'));
     await ann.send(secret, 'live for Bob');
     await eventually('the message', async () => kinds(about(replies, secret)).includes('MessageSent'));
-    expect(kinds(about(replies, secret))).to.deep.equal(['error', 'subscribed', 'caught-up', 'MessageSent']);
+    const answers = about(replies, secret).filter((r) => r.type !== 'typing'); // Ann's typing may still end
+    expect(kinds(answers)).to.deep.equal(['error', 'subscribed', 'caught-up', 'MessageSent']);
   });
 
   it('keeps delivering to a member who resumes from before their own leave and rejoin', async () => {
