@@ -58,6 +58,28 @@ describe('mood scores beside messages and entries (services as processes; real N
     expect(hits.find((m) => m.seq === seq)?.moodScore?.valence).to.equal('negative');
   });
 
+  it('pushes a message’s score live to the room’s subscribers, moments after the message', async () => {
+    const { messages } = await bob.history(room);
+    const live = bob.events({ [room]: messages.at(-1)?.seq ?? 0 });
+    const scores: { seq: number; valence: string }[] = [];
+    live.onSignal((signal) => {
+      if (signal.type === 'mood' && signal.room === room)
+        scores.push({ seq: signal.seq, valence: signal.moodScore.valence });
+    });
+    try {
+      await live.caughtUp;
+      const { seq } = await ann.send(room, 'Best news ever, I got the job and I am thrilled!');
+      const pushed = await eventually(
+        'the score pushed',
+        async () => scores.find((s) => s.seq === seq),
+        30_000,
+      );
+      expect(pushed.valence).to.equal('positive');
+    } finally {
+      live.close();
+    }
+  });
+
   it('keeps the score of a deleted message, and of a blocked author’s message, to itself', async () => {
     const { seq: gone } = await ann.send(room, 'What a fantastic surprise, thank you all so much!');
     await scoredIn(ann, gone);

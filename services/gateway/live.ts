@@ -42,6 +42,7 @@ import { RevocationWatch, type WatchedToken } from './revocation-watch.js';
 import { RoomCursor, type RoomEventFrame } from './room-cursor.js';
 import { eventFrame, SharedFrames } from './shared-frames.js';
 import { TypingRelay } from './typing-relay.js';
+import { MoodRelay } from './mood-relay.js';
 
 // Live delivery over WebSocket at /ws?access_token=…
 //   client → {"type":"subscribe","rooms":[{"room":"r_1","after":42}]}
@@ -54,6 +55,7 @@ import { TypingRelay } from './typing-relay.js';
 //            {"type":"presence","users":[{"user","status","lastSeen"}]}
 //            {"type":"typing","room","user","typing":true|false,"expiresAt"?}
 //            {"type":"receipt","room","user","seq"}
+//            {"type":"mood","room","seq","moodScore":{...}}   (a message's score, moments after it; mood-relay.ts)
 //            {"type":"sent","room":"r_1","clientId":"c1","seq":44}   (the send's answer; errors name the clientId)
 //            {"type":"error","error":"...","message":"...","code":403,"room"?:"r_1"}  {"type":"pong"}
 // A subscription is confirmed with "subscribed" only once chat says the user
@@ -125,6 +127,7 @@ export class LiveHub implements Fanout {
   #connected = false;
   readonly #presence: PresenceRelay;
   readonly #typing: TypingRelay;
+  readonly #moods: MoodRelay;
   readonly #history = new Semaphore(historyConcurrency);
   readonly #revocations: RevocationWatch;
 
@@ -148,6 +151,7 @@ export class LiveHub implements Fanout {
     this.#wss.on('connection', (ws, req) => void this.#accept(ws, req));
     this.#presence = new PresenceRelay({ nc: deps.nc, store: deps.presence, fanout: this, log: deps.log });
     this.#typing = new TypingRelay({ nc: deps.nc, fanout: this, ttlMs: deps.typingTtlMs, log: deps.log });
+    this.#moods = new MoodRelay({ nc: deps.nc, fanout: this, log: deps.log });
     this.#revocations = new RevocationWatch({ nc: deps.nc, verifier: deps.verifier, log: deps.log });
     deps.blocks.onChange((user) => void this.#reloadBlocks(user));
   }
@@ -204,6 +208,7 @@ export class LiveHub implements Fanout {
     this.#presence.start();
     this.#typing.start();
     this.#revocations.start();
+    this.#moods.start();
     this.#receipts = subscribeJson<{ room: string; user: string; seq: number }>(
       this.deps.nc,
       receiptSubject('*'),
@@ -222,6 +227,7 @@ export class LiveHub implements Fanout {
     this.#typing.close();
     this.#revocations.close();
     this.#receipts?.unsubscribe();
+    this.#moods.close();
     await this.#events?.close();
     for (const ws of this.#wss.clients) ws.close(1001, 'server going away');
     await new Promise<void>((resolve) => this.#wss.close(() => resolve()));
@@ -250,6 +256,7 @@ export class LiveHub implements Fanout {
       const event = msg.json<PublishedEvent>();
       if (event.data.type === 'MessageSent')
         this.#typing.messageSent(event.actorId, String(event.data.author));
+      this.#moods.sawEvent(event.actorId, event.version, event.data);
       this.#deliver(event.actorId, [{ room: event.actorId, seq: event.version, ...event.data }]);
     } catch (err) {
       // A throw would stop the consumer (live delivery for every room); a bad event is skipped.

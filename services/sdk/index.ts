@@ -31,7 +31,14 @@ export interface RoomEvent {
 export type LiveSignal =
   | { type: 'presence'; users: { user: string; status: 'online' | 'away' | 'offline'; lastSeen: number }[] }
   | { type: 'typing'; room: string; user: string; typing: boolean; expiresAt?: number }
-  | { type: 'receipt'; room: string; user: string; seq: number };
+  | { type: 'receipt'; room: string; user: string; seq: number }
+  /** A message's mood score, moments after the message (history carries it as `moodScore` too). */
+  | {
+      type: 'mood';
+      room: string;
+      seq: number;
+      moodScore: { valence: string; valenceScore: number; emotion: string; language: string; model: string };
+    };
 
 type WebSocketLike = {
   readyState: number;
@@ -367,7 +374,7 @@ export class LiveEvents implements AsyncIterable<RoomEvent> {
     this.#connect();
   }
 
-  /** Calls `listener` with every presence, typing and receipt signal; answers a function that stops it. */
+  /** Calls `listener` with every presence, typing, receipt and mood signal; answers a function that stops it. */
   onSignal(listener: (signal: LiveSignal) => void): () => void {
     this.#signalListeners.add(listener);
     return () => this.#signalListeners.delete(listener);
@@ -483,7 +490,7 @@ export class LiveEvents implements AsyncIterable<RoomEvent> {
       if (refused && message.code === 503) this.#resubscribe(message.room);
       const ended = message.type === 'caught-up' || (refused && message.code !== 503);
       if (ended && this.#behind.delete(message.room) && this.#behind.size === 0) this.#level();
-      if (message.type === 'presence' || message.type === 'typing' || message.type === 'receipt')
+      if (['presence', 'typing', 'receipt', 'mood'].includes(message.type))
         for (const listener of this.#signalListeners) listener(message as unknown as LiveSignal);
       if (message.type === 'event' && message.seq > (this.#last[message.room] ?? 0)) {
         this.#last[message.room] = message.seq;
