@@ -1,5 +1,6 @@
 import type { AnyBulkWriteOperation, Collection, Db } from 'mongodb';
 import { bulkWriteInChunks, ignoreDuplicates } from '../actors/bulk.js';
+import { own, recordOf } from '../kit/own-keys.js';
 import { wordsFilter } from '../kit/text-search.js';
 import type { PublishedEvent } from '../actors/envelope.js';
 import type { WriteBehind } from '../actors/projection.js';
@@ -449,10 +450,10 @@ export function watermarkOf(
   room: Pick<RoomDoc, 'authors'>,
   user: string,
 ): { readSeq: number; readN: number } {
-  const own = room.authors?.[user];
+  const mine = room.authors ? own(room.authors, user) : undefined;
   return {
-    readSeq: Math.max(member.readSeq ?? 0, own?.seq ?? 0),
-    readN: Math.max(member.readN ?? 0, own?.n ?? 0),
+    readSeq: Math.max(member.readSeq ?? 0, mine?.seq ?? 0),
+    readN: Math.max(member.readN ?? 0, mine?.n ?? 0),
   };
 }
 
@@ -474,13 +475,15 @@ export function furthestRead(
 }
 
 export function toMessage(doc: MessageDoc): Message {
-  const reactions: Record<string, string[]> = {};
+  // A Map, not an object: an emoji is the user's choice, `constructor` and `__proto__` included.
+  const reactions = new Map<string, string[]>();
   for (const pair of doc.reactions) {
     const space = pair.lastIndexOf(' ');
-    (reactions[pair.slice(0, space)] ??= []).push(pair.slice(space + 1));
+    const emoji = pair.slice(0, space);
+    reactions.set(emoji, [...(reactions.get(emoji) ?? []), pair.slice(space + 1)]);
   }
   const { _id: _ignored, reactions: _pairs, ...rest } = doc;
-  return { ...rest, reactions };
+  return { ...rest, reactions: recordOf(reactions) };
 }
 
 /** Raises each field of a pending `$max` write to `fields`' value where that is higher. */

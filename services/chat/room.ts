@@ -1,5 +1,6 @@
 import type { ActorType } from '../actors/types.js';
 import { isRejection, reject, type Rejection } from '../actors/types.js';
+import { hasOwn, own, recordOf } from '../kit/own-keys.js';
 import { moderate, moodFlag } from './moderation.js';
 import { parseRoomCommand, parseRoomEvent } from './room-parse.js';
 import { readTrackedMessages, trackedMessage, withChanged, withNewest } from './tracked-messages.js';
@@ -14,9 +15,9 @@ import {
   type TrackedMessage,
 } from './room-model.js';
 
-const isMember = (s: RoomState, user: string) => s.members[user] !== undefined;
+const isMember = (s: RoomState, user: string) => hasOwn(s.members, user);
 const isMuted = (s: RoomState, user: string, at: number) => {
-  const until = s.muted[user];
+  const until = own(s.muted, user);
   return until !== undefined && (until === 0 || until > at);
 };
 const reasonOf = (command: { reason?: string }) => (command.reason ? { reason: command.reason } : {});
@@ -28,7 +29,7 @@ const joined = (s: RoomState, user: string, role: Role, at: number): RoomEvent =
   at,
   n: s.messageCount,
 });
-const isOwner = (s: RoomState, user: string) => s.members[user] === 'owner';
+const isOwner = (s: RoomState, user: string) => own(s.members, user) === 'owner';
 const owners = (s: RoomState) => Object.keys(s.members).filter((u) => s.members[u] === 'owner');
 
 /** The operator's name in events it caused. */
@@ -39,7 +40,7 @@ export const moodActor = 'mood';
 export const systemActor = 'system';
 
 const sameRoles = (a: Record<string, Role>, b: Record<string, Role>) =>
-  Object.keys(a).length === Object.keys(b).length && Object.entries(a).every(([u, r]) => b[u] === r);
+  Object.keys(a).length === Object.keys(b).length && Object.entries(a).every(([u, r]) => own(b, u) === r);
 
 /**
  * Makes a room what its declaration says: created if need be, settings set,
@@ -49,9 +50,10 @@ const sameRoles = (a: Record<string, Role>, b: Record<string, Role>) =>
 function configureRoom(state: RoomState, d: RoomDeclaration, at: number): RoomEvent[] | Rejection {
   if (state.created && state.kind === 'direct')
     return reject('forbidden', 'a direct conversation cannot be declared');
-  const declared: Record<string, Role> = {};
-  for (const user of d.members) declared[user] = 'member';
-  for (const user of d.owners) declared[user] = 'owner';
+  const declared = recordOf<Role>([
+    ...d.members.map((user) => [user, 'member'] as const),
+    ...d.owners.map((user) => [user, 'owner'] as const),
+  ]);
   if (Object.keys(declared).length > d.settings.maxMembers)
     return reject('room_full', `${Object.keys(declared).length} declared members exceed maxMembers`);
 
@@ -78,10 +80,10 @@ function configureRoom(state: RoomState, d: RoomDeclaration, at: number): RoomEv
     events.push({ type: 'RoomConfigured', kind, name, visibility, settings, declared, at });
   }
   for (const [user, role] of Object.entries(declared)) {
-    if (state.members[user] !== role) events.push(joined(state, user, role, at));
+    if (own(state.members, user) !== role) events.push(joined(state, user, role, at));
   }
   for (const user of Object.keys(state.declared)) {
-    if (!(user in declared) && isMember(state, user))
+    if (!hasOwn(declared, user) && isMember(state, user))
       events.push({ type: 'MemberRemoved', user, by: operatorActor, at });
   }
   return events;
@@ -131,7 +133,7 @@ export function decideRoom(state: RoomState, command: RoomCommand, at: number): 
     case 'join':
       if (isMember(state, by)) return reject('already_member', 'already a member');
       if (state.kind === 'direct') return reject('forbidden', 'nobody can join a direct conversation');
-      if (state.visibility === 'private' && !state.invited[by])
+      if (state.visibility === 'private' && !hasOwn(state.invited, by))
         return reject('forbidden', 'the room is private');
       if (Object.keys(state.members).length >= state.settings.maxMembers)
         return reject('room_full', 'the room is full');
@@ -149,7 +151,7 @@ export function decideRoom(state: RoomState, command: RoomCommand, at: number): 
       if (state.kind === 'direct')
         return reject('forbidden', 'a direct conversation has exactly two members');
       if (isMember(state, command.user)) return reject('already_member', 'already a member');
-      if (state.invited[command.user]) return [];
+      if (hasOwn(state.invited, command.user)) return [];
       return [{ type: 'MemberInvited', user: command.user, by, at }];
 
     case 'remove':
@@ -169,7 +171,7 @@ export function decideRoom(state: RoomState, command: RoomCommand, at: number): 
 
     case 'unmute':
       if (!isOwner(state, by)) return reject('forbidden', 'only an owner can unmute members');
-      if (state.muted[command.user] === undefined) return [];
+      if (!hasOwn(state.muted, command.user)) return [];
       return [{ type: 'MemberUnmuted', user: command.user, by, at }];
 
     case 'send': {
@@ -210,7 +212,7 @@ export function decideRoom(state: RoomState, command: RoomCommand, at: number): 
       if (!isMember(state, by)) return reject('forbidden', 'only members can react');
       if (!message || message.deleted)
         return reject('message_not_found', 'no such message (or too old to change)');
-      const reacted = message.reactions[command.emoji]?.includes(by) ?? false;
+      const reacted = own(message.reactions, command.emoji)?.includes(by) ?? false;
       if (reacted === command.on) return []; // already so: nothing changes
       const type = command.on ? 'ReactionAdded' : 'ReactionRemoved';
       return [{ type, target: command.seq, emoji: command.emoji, by, at }];
@@ -286,11 +288,11 @@ export function evolveRoom(state: RoomState, event: RoomEvent): RoomState {
     case 'ReactionAdded':
       return updateMessage(s, event.target, (m) => ({
         ...m,
-        reactions: { ...m.reactions, [event.emoji]: [...(m.reactions[event.emoji] ?? []), event.by] },
+        reactions: { ...m.reactions, [event.emoji]: [...(own(m.reactions, event.emoji) ?? []), event.by] },
       }));
     case 'ReactionRemoved':
       return updateMessage(s, event.target, (m) => {
-        const users = (m.reactions[event.emoji] ?? []).filter((u) => u !== event.by);
+        const users = (own(m.reactions, event.emoji) ?? []).filter((u) => u !== event.by);
         return {
           ...m,
           reactions: users.length
@@ -337,7 +339,7 @@ export const roomActor: ActorType<RoomState, RoomCommand, RoomEvent, RoomQuery, 
   query(state, query): RoomSummary | { member: boolean; role?: string; lastSeq: number } | null {
     if (!state.created) return null;
     if (query.type === 'membership') {
-      const role = state.members[query.user];
+      const role = own(state.members, query.user);
       const lastSeq = state.nextSeq - 1;
       return role ? { member: true, role, lastSeq } : { member: false, lastSeq };
     }
