@@ -206,10 +206,18 @@ describe('room rules', () => {
       expect(events).to.deep.include({ type: 'MemberJoined', user: 'bob', role: 'owner', at, n: 0 });
     });
 
-    it('lets only owners post in an announcement room', () => {
+    it('lets only owners post, edit and react in an announcement room', () => {
       const room = applied([], { ...declaration, kind: 'announcement' });
       expect(when(room, { type: 'send', by: 'bob', text: 'hi' })).to.equal('forbidden');
       expect(when(room, { type: 'send', by: 'ann', text: 'news' })).to.have.length(1);
+      // bob wrote while the room was a group room; it became an announcement room since.
+      const grouped = applied(applied([], declaration), { type: 'send', by: 'bob', text: 'mine' });
+      const seq = fold(grouped).nextSeq - 1;
+      const announced = applied(grouped, { ...declaration, kind: 'announcement' });
+      expect(when(announced, { type: 'edit', by: 'bob', seq, text: 'still mine?' })).to.equal('forbidden');
+      expect(when(announced, { type: 'react', by: 'bob', seq, emoji: '👍' })).to.equal('forbidden');
+      expect(when(announced, { type: 'react', by: 'ann', seq, emoji: '👍' })).to.have.length(1);
+      expect(when(announced, { type: 'delete', by: 'bob', seq })).to.have.length(1);
     });
 
     it('keeps joins within maxMembers', () => {
@@ -291,6 +299,22 @@ describe('room rules', () => {
       const unmuted: RoomEvent[] = [...muted, { type: 'MemberUnmuted', user: 'bob', by: 'ann', at }];
       expect(when(unmuted, { type: 'send', by: 'bob', text: 'hi' })).to.be.an('array');
       expect(when(unmuted, { type: 'unmute', by: 'ann', user: 'bob' })).to.deep.equal([]);
+    });
+
+    it('keeps a muted member from editing and reacting too; taking a reaction back and deleting stay open', () => {
+      const reacted: RoomEvent[] = [
+        ...withMessage,
+        { type: 'ReactionAdded', target: 4, emoji: '👍', by: 'bob', at },
+        { type: 'MemberMuted', user: 'bob', by: 'ann', until: 0, reason: 'calm', at },
+      ];
+      expect(when(reacted, { type: 'edit', by: 'bob', seq: 4, text: 'sneaky' })).to.equal('muted');
+      expect(when(reacted, { type: 'react', by: 'bob', seq: 4, emoji: '🔥' })).to.equal('muted');
+      expect(when(reacted, { type: 'react', by: 'bob', seq: 4, emoji: '👍', on: false })).to.deep.equal([
+        { type: 'ReactionRemoved', target: 4, emoji: '👍', by: 'bob', at },
+      ]);
+      expect(when(reacted, { type: 'delete', by: 'bob', seq: 4 })).to.deep.equal([
+        { type: 'MessageDeleted', target: 4, by: 'bob', at },
+      ]);
     });
 
     it('lets a timed mute run out', () => {

@@ -9,6 +9,7 @@ import {
   roomLimits,
   type Role,
   type RoomCommand,
+  type RoomKind,
   type RoomDeclaration,
   type RoomEvent,
   type RoomState,
@@ -20,6 +21,20 @@ const isMuted = (s: RoomState, user: string, at: number) => {
   const until = own(s.muted, user);
   return until !== undefined && (until === 0 || until > at);
 };
+/**
+ * Who may speak in a room of each kind: post, edit their messages and react.
+ * An announcement room is its owners' voice; members read it.
+ */
+const speakers: Record<RoomKind, Role> = { group: 'member', direct: 'member', announcement: 'owner' };
+
+/** Why `by` may not speak in the room now (not a member, not an owner where owners speak, muted), or nothing. */
+function silenced(s: RoomState, by: string, at: number, verb: string): Rejection | undefined {
+  if (!isMember(s, by)) return reject('forbidden', `only members can ${verb}`);
+  if (speakers[s.kind] === 'owner' && !isOwner(s, by))
+    return reject('forbidden', `only owners ${verb} in an announcement room`);
+  if (isMuted(s, by, at)) return reject('muted', 'an owner muted you in this room');
+  return undefined;
+}
 const reasonOf = (command: { reason?: string }) => (command.reason ? { reason: command.reason } : {});
 /** A member joins; the room's message count so far is where their unread count starts. */
 const joined = (s: RoomState, user: string, role: Role, at: number): RoomEvent => ({
@@ -175,10 +190,8 @@ export function decideRoom(state: RoomState, command: RoomCommand, at: number): 
       return [{ type: 'MemberUnmuted', user: command.user, by, at }];
 
     case 'send': {
-      if (!isMember(state, by)) return reject('forbidden', 'only members can post');
-      if (state.kind === 'announcement' && !isOwner(state, by))
-        return reject('forbidden', 'only owners post in an announcement room');
-      if (isMuted(state, by, at)) return reject('muted', 'an owner muted you in this room');
+      const refused = silenced(state, by, at, 'post');
+      if (refused) return refused;
       const decision = moderate(state.settings, command.text);
       if (isRejection(decision)) return decision;
       const n = state.messageCount + 1;
@@ -187,7 +200,8 @@ export function decideRoom(state: RoomState, command: RoomCommand, at: number): 
 
     case 'edit': {
       const message = trackedMessage(state.messages, command.seq);
-      if (!isMember(state, by)) return reject('forbidden', 'only members can edit');
+      const refused = silenced(state, by, at, 'edit');
+      if (refused) return refused;
       if (!message || message.deleted)
         return reject('message_not_found', 'no such message (or too old to change)');
       if (message.author !== by) return reject('forbidden', 'only the author can edit a message');
@@ -209,6 +223,9 @@ export function decideRoom(state: RoomState, command: RoomCommand, at: number): 
 
     case 'react': {
       const message = trackedMessage(state.messages, command.seq);
+      // Taking one's own reaction back is always allowed; adding one is speaking.
+      const refused = command.on ? silenced(state, by, at, 'react') : undefined;
+      if (refused) return refused;
       if (!isMember(state, by)) return reject('forbidden', 'only members can react');
       if (!message || message.deleted)
         return reject('message_not_found', 'no such message (or too old to change)');
