@@ -134,6 +134,11 @@ export interface RoomState {
   declared: Record<string, Role>;
   /** Muted members and until when (0: until unmuted). */
   muted: Record<string, number>;
+  /**
+   * While the room limits messages per member per minute: each member's
+   * send times within the last minute (at most the limit of them), oldest first.
+   */
+  recentSends: Record<string, number[]>;
 }
 
 export const emptyRoom = (): RoomState => ({
@@ -150,4 +155,5 @@ export const emptyRoom = (): RoomState => ({
   settings: defaultRoomSettings(),
   declared: {},
   muted: {},
+  recentSends: {},
 });

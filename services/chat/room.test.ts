@@ -220,6 +220,30 @@ describe('room rules', () => {
       expect(when(announced, { type: 'delete', by: 'bob', seq })).to.have.length(1);
     });
 
+    it('takes at most rateLimitPerMinute messages from each member in any minute', () => {
+      const settings = { ...defaultRoomSettings(), rateLimitPerMinute: 3 };
+      let room = applied([], { ...declaration, settings });
+      const sendAt = (events: RoomEvent[], by: string, t: number) => {
+        const command = roomActor.parseCommand({ type: 'send', by, text: 'hi' });
+        const decided = decideRoom(fold(events), command as never, t);
+        return isRejection(decided) ? decided : [...events, ...decided];
+      };
+      for (const t of [at, at + 1_000, at + 2_000]) room = sendAt(room, 'bob', t) as RoomEvent[];
+      expect(sendAt(room, 'bob', at + 3_000)).to.deep.include({
+        code: 'rate_limited',
+        details: { retryAfterSeconds: 57, limit: 3 },
+      });
+      expect(sendAt(room, 'ann', at + 3_000)).to.be.an('array'); // per member
+      // The window slides: a minute after the first send, one more fits, and only one.
+      const later = sendAt(room, 'bob', at + 60_001) as RoomEvent[];
+      expect(later).to.be.an('array');
+      expect(sendAt(later, 'bob', at + 60_002)).to.deep.include({ code: 'rate_limited' });
+      expect(fold(later).recentSends).to.deep.equal({ bob: [at + 1_000, at + 2_000, at + 60_001] });
+      // Without a limit nothing is kept or counted.
+      const free = applied([], declaration);
+      expect(fold(applied(free, { type: 'send', by: 'bob', text: 'hi' })).recentSends).to.deep.equal({});
+    });
+
     it('keeps joins within maxMembers', () => {
       const settings = { ...defaultRoomSettings(), maxMembers: 2 };
       const room = applied([], { ...declaration, settings });

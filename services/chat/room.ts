@@ -3,6 +3,7 @@ import { isRejection, reject, type Rejection } from '../actors/types.js';
 import { hasOwn, own, recordOf } from '../kit/own-keys.js';
 import { moderate, moodFlag } from './moderation.js';
 import { parseRoomCommand, parseRoomEvent } from './room-parse.js';
+import { overSendRate, withSend } from './send-rate.js';
 import { readTrackedMessages, trackedMessage, withChanged, withNewest } from './tracked-messages.js';
 import {
   emptyRoom,
@@ -190,7 +191,7 @@ export function decideRoom(state: RoomState, command: RoomCommand, at: number): 
       return [{ type: 'MemberUnmuted', user: command.user, by, at }];
 
     case 'send': {
-      const refused = silenced(state, by, at, 'post');
+      const refused = silenced(state, by, at, 'post') ?? overSendRate(state, by, at);
       if (refused) return refused;
       const decision = moderate(state.settings, command.text);
       if (isRejection(decision)) return decision;
@@ -280,7 +281,12 @@ export function evolveRoom(state: RoomState, event: RoomEvent): RoomState {
       return { ...s, invited: { ...s.invited, [event.user]: true } };
     case 'MemberLeft':
     case 'MemberRemoved':
-      return { ...s, members: withoutKey(s.members, event.user), muted: withoutKey(s.muted, event.user) };
+      return {
+        ...s,
+        members: withoutKey(s.members, event.user),
+        muted: withoutKey(s.muted, event.user),
+        recentSends: withoutKey(s.recentSends, event.user),
+      };
     case 'MemberMuted':
       return { ...s, muted: { ...s.muted, [event.user]: event.until } };
     case 'MemberUnmuted':
@@ -295,6 +301,7 @@ export function evolveRoom(state: RoomState, event: RoomEvent): RoomState {
           roomLimits.trackedMessages,
         ),
         messageCount: s.messageCount + 1,
+        recentSends: withSend(s, event.author, event.at),
       };
     case 'MessageEdited':
       return s;

@@ -18,6 +18,7 @@ const statusOfRejection: Record<string, number> = {
   room_full: 409,
   message_blocked: 422,
   muted: 403,
+  rate_limited: 429,
   blocked: 403,
   entry_not_found: 404,
   entry_exists: 409,
