@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { isRejection } from '../actors/types.js';
 import { roomActor, decideRoom, evolveRoom } from './room.js';
 import { defaultRoomSettings, emptyRoom, roomLimits, type RoomEvent, type RoomState } from './room-model.js';
+import { sendDigest } from './send-digest.js';
 import { trackedMessage } from './tracked-messages.js';
 
 const at = 1_700_000_000_000;
@@ -112,6 +113,12 @@ describe('room rules', () => {
         reactions: {},
       });
       expect(roomActor.reply!(state, [])).to.deep.equal({ seq: 4 });
+      // A send's answer carries its text's digest, so a reused client id with another text is told apart.
+      expect(roomActor.reply!(state, [withMessage[3]!])).to.deep.equal({
+        seq: 4,
+        digest: sendDigest(' hi '),
+      });
+      expect(sendDigest('hi')).to.not.equal(sendDigest('hi!'));
     });
 
     it('lets authors edit their own messages only', () => {

@@ -3,6 +3,7 @@ import { isRejection, reject, type Rejection } from '../actors/types.js';
 import { hasOwn, own, recordOf } from '../kit/own-keys.js';
 import { moderate, moodFlag } from './moderation.js';
 import { parseRoomCommand, parseRoomEvent } from './room-parse.js';
+import { sendDigest } from './send-digest.js';
 import { overSendRate, withSend } from './send-rate.js';
 import { readTrackedMessages, trackedMessage, withChanged, withNewest } from './tracked-messages.js';
 import {
@@ -340,15 +341,24 @@ export interface RoomSummary {
   lastActivityAt: number;
 }
 
+/** What a room answers: the sequence it is at; for a send, its text's digest (see sendDigest). */
+export interface RoomReply {
+  seq: number;
+  digest?: string;
+}
+
 /** The room actor type: the chat service hosts one per room. */
-export const roomActor: ActorType<RoomState, RoomCommand, RoomEvent, RoomQuery, { seq: number }> = {
+export const roomActor: ActorType<RoomState, RoomCommand, RoomEvent, RoomQuery, RoomReply> = {
   name: 'room',
   initialState: emptyRoom,
   parseCommand: parseRoomCommand,
   parseEvent: parseRoomEvent,
   decide: (state, command, ctx) => decideRoom(state, command, ctx.at),
   evolve: evolveRoom,
-  reply: (state) => ({ seq: state.nextSeq - 1 }),
+  reply: (state, events) => {
+    const sent = events.find((e) => e.type === 'MessageSent');
+    return { seq: state.nextSeq - 1, ...(sent ? { digest: sendDigest(sent.text) } : {}) };
+  },
   // Snapshots written before a field existed get its default; tracked messages written as an object are converted.
   fromSnapshot: (snapshot) => {
     const stored = snapshot as Partial<RoomState>;
