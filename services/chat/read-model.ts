@@ -5,6 +5,7 @@ import { wordsFilter } from '../kit/text-search.js';
 import type { PublishedEvent } from '../actors/envelope.js';
 import type { WriteBehind } from '../actors/projection.js';
 import type { Moderation } from './moderation.js';
+import type { CurrentMessage } from './served-events.js';
 import type { RoomEvent, RoomKind, Role } from './room-model.js';
 
 // The chat read model: what clients page through and list, kept up to date
@@ -294,6 +295,18 @@ export class ChatReadModel {
       .limit(page.limit)
       .toArray();
     return docs.map(toMessage);
+  }
+
+  /** History's rows of some of a room's messages, by sequence: what each shows now (see served-events). */
+  async currentMessages(room: string, seqs: number[]): Promise<Map<number, CurrentMessage>> {
+    if (seqs.length === 0) return new Map();
+    const docs = await this.messages
+      .find(
+        { _id: { $in: seqs.map((seq) => `${room}#${seq}`) } },
+        { projection: { seq: 1, text: 1, deleted: 1, editedAt: 1, moderation: 1 } },
+      )
+      .toArray();
+    return new Map(docs.map(({ seq, _id: _ignored, ...now }) => [seq, now]));
   }
 
   /**
