@@ -56,6 +56,7 @@ describe('account export and deletion end to end (every service as a process)', 
     annId = (await ann.register('delete-ann@example.com', 'Ann', 'ann-password')).id;
     bobId = (await bob.register('delete-bob@example.com', 'Bob', 'bob-password')).id;
     room = (await bob.createRoom('Harbour', { members: [annId] })).id;
+    await ann.acceptInvitation(room);
     dm = (await bob.openDirect(annId)).id;
   });
   after(async () => {

@@ -79,6 +79,7 @@ describe('chat end to end (identity, chat and two gateways as processes; real NA
 
   it('lets two users create a room and exchange messages live across gateways', async () => {
     room = (await ann.createRoom('Reading group', { members: [bobId] })).id;
+    await bob.acceptInvitation(room);
     const live = bobOnB.events({ [room]: 0 });
     await live.subscribed;
     await ann.send(room, 'hello Bob');

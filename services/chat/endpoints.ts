@@ -16,6 +16,8 @@ import { asHistoryShows, messageSeqsOf } from './served-events.js';
 export const chatSubjects = {
   history: 'chat.v1.history',
   rooms: 'chat.v1.rooms',
+  /** A user's pending invitations (`{user}`). */
+  invitations: 'chat.v1.invitations',
   events: 'chat.v1.events',
   search: 'chat.v1.search',
   /** The rooms of each of some users (presence fan-out): `{users}` → `{[user]: roomIds}`. */
@@ -145,6 +147,13 @@ export function serveChat(nc: NatsConnection, deps: ChatDeps, log: Logger): Subs
         const rooms = await (await settledReadModel()).roomsOf(user);
         return rooms.map(({ _id, ...room }) => ({ id: _id, ...room }));
       },
+      log,
+    ),
+    serveRpc(
+      nc,
+      chatSubjects.invitations,
+      queue,
+      async (raw) => (await settledReadModel()).invitationsOf(field(request(raw), 'user', userIdPattern)),
       log,
     ),
     serveRpc(

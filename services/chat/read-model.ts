@@ -48,6 +48,15 @@ export interface RoomDoc {
   authors?: Record<string, { seq: number; n: number }>;
 }
 
+/** A pending invitation to a room (see ADR 0012): gone once accepted or declined. */
+export interface InvitationDoc {
+  _id: string; // `${user}#${room}`
+  user: string;
+  room: string;
+  by: string;
+  at: number;
+}
+
 export interface MembershipDoc {
   _id: string; // `${user}#${room}`
   user: string;
@@ -85,6 +94,7 @@ export class ChatReadModel {
   readonly messages: Collection<MessageDoc>;
   readonly rooms: Collection<RoomDoc>;
   readonly memberships: Collection<MembershipDoc>;
+  readonly invitations: Collection<InvitationDoc>;
   readonly writeBehind: WriteBehind;
   /** Room activity (`lastSeq`, `lastActivityAt`, `messageCount`, `authors.<user>.*`) not yet written. */
   readonly #activity: Maxima = new Map();
@@ -93,6 +103,7 @@ export class ChatReadModel {
     this.messages = db.collection('chat_messages');
     this.rooms = db.collection('chat_rooms');
     this.memberships = db.collection('chat_memberships');
+    this.invitations = db.collection('chat_invitations');
     this.writeBehind = {
       everyMs: options.activityEveryMs ?? defaultActivityEveryMs,
       flush: () => this.#writeActivity(),
@@ -102,6 +113,7 @@ export class ChatReadModel {
   async ensureIndexes(): Promise<void> {
     await this.messages.createIndex({ room: 1, seq: -1 }, { unique: true, name: 'room_seq' });
     await this.memberships.createIndex({ user: 1, room: 1 }, { name: 'user_rooms' });
+    await this.invitations.createIndex({ user: 1, at: -1 }, { name: 'user_invitations' });
     await this.rooms.createIndex({ lastActivityAt: -1 }, { name: 'activity' });
   }
 
@@ -127,6 +139,7 @@ export class ChatReadModel {
   async #removeRoom(room: string): Promise<void> {
     await this.messages.deleteMany({ room });
     await this.memberships.deleteMany({ room });
+    await this.invitations.deleteMany({ room });
     await this.rooms.deleteOne({ _id: room });
   }
 
@@ -134,6 +147,7 @@ export class ChatReadModel {
     const inserts: MessageDoc[] = [];
     const messageChanges: AnyBulkWriteOperation<MessageDoc>[] = [];
     const membershipChanges: AnyBulkWriteOperation<MembershipDoc>[] = [];
+    const invitationChanges: AnyBulkWriteOperation<InvitationDoc>[] = [];
     const roomChanges: AnyBulkWriteOperation<RoomDoc>[] = [];
     const activity: Maxima = new Map();
 
@@ -156,6 +170,7 @@ export class ChatReadModel {
           });
           break;
         case 'MemberJoined':
+          invitationChanges.push({ deleteOne: { filter: { _id: `${event.user}#${room}` } } });
           // A joiner has "read" what was there before them; $max keeps a role change from lowering it.
           membershipChanges.push({
             updateOne: {
@@ -184,6 +199,18 @@ export class ChatReadModel {
           });
           break;
         case 'MemberInvited':
+          // Invited again: the newest invitation (who, when) is the one shown.
+          invitationChanges.push({
+            updateOne: {
+              filter: { _id: `${event.user}#${room}` },
+              update: { $set: { user: event.user, room, by: event.by, at: event.at } },
+              upsert: true,
+            },
+          });
+          break;
+        case 'InvitationDeclined':
+          invitationChanges.push({ deleteOne: { filter: { _id: `${event.user}#${room}` } } });
+          break;
         case 'MemberMuted':
         case 'MemberUnmuted':
         case 'RoomClosed':
@@ -256,6 +283,7 @@ export class ChatReadModel {
     if (inserts.length > 0) await ignoreDuplicates(this.messages.insertMany(inserts, { ordered: false }));
     await bulkWriteInChunks(this.messages, messageChanges);
     await bulkWriteInChunks(this.memberships, membershipChanges);
+    await bulkWriteInChunks(this.invitations, invitationChanges);
     await bulkWriteInChunks(this.rooms, roomChanges);
     // Pending only once the events' own writes are in (a parked event leaves no activity).
     mergeInto(this.#activity, activity);
@@ -349,14 +377,31 @@ export class ChatReadModel {
     });
   }
 
+  /** A user's pending invitations, newest first, with the rooms' names. */
+  async invitationsOf(
+    user: string,
+  ): Promise<{ room: string; name: string; kind: RoomKind; by: string; at: number }[]> {
+    const invitations = await this.invitations.find({ user }).sort({ at: -1 }).limit(500).toArray();
+    if (invitations.length === 0) return [];
+    const rooms = await this.rooms
+      .find({ _id: { $in: invitations.map((i) => i.room) } }, { projection: { name: 1, kind: 1 } })
+      .toArray();
+    const byId = new Map(rooms.map((r) => [r._id, r]));
+    return invitations.flatMap(({ room, by, at }) => {
+      const found = byId.get(room);
+      return found ? [{ room, name: found.name, kind: found.kind, by, at }] : [];
+    });
+  }
+
   /** Every message a user wrote (their data export), oldest first. */
   async authoredBy(user: string): Promise<Message[]> {
     const docs = await this.messages.find({ author: user }).sort({ at: 1 }).toArray();
     return docs.map(toMessage);
   }
 
-  /** Erases the texts of a user's messages and the author's id (account deletion); answers the (room, seq) pairs. */
+  /** Erases the texts of a user's messages and the author's id, and their invitations either way (account deletion); answers the (room, seq) pairs. */
   async anonymise(user: string): Promise<{ room: string; seq: number }[]> {
+    await this.invitations.deleteMany({ $or: [{ user }, { by: user }] });
     const docs = await this.messages.find({ author: user }, { projection: { room: 1, seq: 1 } }).toArray();
     await bulkWriteInChunks(
       this.messages,

@@ -26,10 +26,10 @@ const withMessage: RoomEvent[] = [...created, { type: 'MessageSent', author: 'bo
 
 describe('room rules', () => {
   describe('creating', () => {
-    it('creates a group room with its creator as owner and the listed members', () => {
+    it('creates a group room with its creator as owner and invites the listed members', () => {
       expect(
         when([], { type: 'create', by: 'ann', kind: 'group', name: ' Diary club ', members: ['bob', 'ann'] }),
-      ).to.deep.equal(created);
+      ).to.deep.equal([...created.slice(0, 2), { type: 'MemberInvited', user: 'bob', by: 'ann', at }]);
     });
 
     it('creates a direct conversation of exactly the two users', () => {
@@ -61,6 +61,18 @@ describe('room rules', () => {
       expect(
         fold([...invited, { type: 'MemberJoined', user: 'cat', role: 'member', at }]).invited,
       ).to.deep.equal({});
+    });
+
+    it('lets the invited decline: the invitation is gone, and a private room stays closed to them', () => {
+      const invited: RoomEvent[] = [...created, { type: 'MemberInvited', user: 'cat', by: 'bob', at }];
+      expect(when(invited, { type: 'decline', by: 'cat' })).to.deep.equal([
+        { type: 'InvitationDeclined', user: 'cat', at },
+      ]);
+      const declined: RoomEvent[] = [...invited, { type: 'InvitationDeclined', user: 'cat', at }];
+      expect(fold(declined).invited).to.deep.equal({});
+      expect(when(declined, { type: 'join', by: 'cat' })).to.equal('forbidden');
+      expect(when(declined, { type: 'decline', by: 'cat' })).to.equal('invitation_not_found');
+      expect(when(created, { type: 'decline', by: 'bob' })).to.equal('invitation_not_found');
     });
 
     it('lets anyone join a public room once', () => {

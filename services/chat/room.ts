@@ -129,6 +129,7 @@ export function decideRoom(state: RoomState, command: RoomCommand, at: number): 
         joined(state, command.peer, 'member', at),
       ];
     }
+    // The others are invited: in a group room only once they accept (ADR 0012).
     const others = [...new Set(command.members)].filter((u) => u !== command.by);
     return [
       {
@@ -140,7 +141,7 @@ export function decideRoom(state: RoomState, command: RoomCommand, at: number): 
         at,
       },
       joined(state, command.by, 'owner', at),
-      ...others.map((user) => joined(state, user, 'member', at)),
+      ...others.map((user): RoomEvent => ({ type: 'MemberInvited', user, by: command.by, at })),
     ];
   }
   if (!state.created) return reject('room_not_found', 'no such room');
@@ -170,6 +171,10 @@ export function decideRoom(state: RoomState, command: RoomCommand, at: number): 
       if (isMember(state, command.user)) return reject('already_member', 'already a member');
       if (hasOwn(state.invited, command.user)) return [];
       return [{ type: 'MemberInvited', user: command.user, by, at }];
+
+    case 'decline':
+      if (!hasOwn(state.invited, by)) return reject('invitation_not_found', 'no invitation to this room');
+      return [{ type: 'InvitationDeclined', user: by, at }];
 
     case 'remove':
       if (!isOwner(state, by)) return reject('forbidden', 'only an owner can remove members');
@@ -280,6 +285,8 @@ export function evolveRoom(state: RoomState, event: RoomEvent): RoomState {
       };
     case 'MemberInvited':
       return { ...s, invited: { ...s.invited, [event.user]: true } };
+    case 'InvitationDeclined':
+      return { ...s, invited: withoutKey(s.invited, event.user) };
     case 'MemberLeft':
     case 'MemberRemoved':
       return {

@@ -11,6 +11,7 @@ const statusOfRejection: Record<string, number> = {
   forbidden: 403,
   room_not_found: 404,
   message_not_found: 404,
+  invitation_not_found: 404,
   room_exists: 409,
   already_member: 409,
   not_member: 409,
