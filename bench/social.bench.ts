@@ -97,6 +97,7 @@ async function presenceFanout(url: string, mongoUrl: string, database: string): 
   for (let r = 0; r < fanoutRooms; r++) {
     const w = r % watchers;
     const { id } = await subject.createRoom(`fan-out ${r}`, { members: [people[w]!.id] });
+    await people[w]!.who.acceptInvitation(id);
     roomsOf.set(w, [...(roomsOf.get(w) ?? []), id]);
   }
   phase('rooms created; waiting for the read model');
@@ -162,7 +163,9 @@ async function unreadCounts(url: string, mongoUrl: string, database: string): Pr
   const writer = new MetaChat({ baseUrl: url });
   const { id: room } = await (async () => {
     await writer.register('bench-writer@example.com', 'Writer', 'writer-password');
-    return writer.createRoom('Ten thousand', { members: [readerId] });
+    const created = await writer.createRoom('Ten thousand', { members: [readerId] });
+    await reader.acceptInvitation(created.id);
+    return created;
   })();
   for (let i = 0; i < roomMessages; i += 20)
     await Promise.all(Array.from({ length: 20 }, (_, j) => writer.send(room, `message ${i + j}`)));

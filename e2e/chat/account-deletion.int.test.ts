@@ -56,6 +56,7 @@ describe('account export and deletion end to end (every service as a process)', 
     annId = (await ann.register('delete-ann@example.com', 'Ann', 'ann-password')).id;
     bobId = (await bob.register('delete-bob@example.com', 'Bob', 'bob-password')).id;
     room = (await bob.createRoom('Harbour', { members: [annId] })).id;
+    await ann.acceptInvitation(room);
     dm = (await bob.openDirect(annId)).id;
   });
   after(async () => {
@@ -75,7 +76,9 @@ describe('account export and deletion end to end (every service as a process)', 
     await ann.send(dm, `${secret}, only for Bob`);
     await bob.send(room, `${mention(annId)} tell me more`);
     await ann.api('PUT', '/me/matching', { optIn: true });
-    await ann.api('PUT', `/me/blocks/${'u_someone_else'}`);
+    const someone = new MetaChat({ baseUrl: platform.gateways[0]!.url });
+    const someoneId = (await someone.register('delete-someone@example.com', 'Someone', 'some-password')).id;
+    await ann.api('PUT', `/me/blocks/${someoneId}`);
     await eventually('the portrait to count the diary entry and messages', async () => {
       const p = await ann.api<{ mood: { count: number } }>('GET', '/me/portrait');
       return p.mood.count >= 3;

@@ -79,47 +79,49 @@ describe('chat end to end (identity, chat and two gateways as processes; real NA
 
   it('lets two users create a room and exchange messages live across gateways', async () => {
     room = (await ann.createRoom('Reading group', { members: [bobId] })).id;
+    await bob.acceptInvitation(room);
     const live = bobOnB.events({ [room]: 0 });
     await live.subscribed;
     await ann.send(room, 'hello Bob');
     await bob.send(room, 'hello Ann');
-    const events = await take(live, 5);
+    const events = await take(live, 6);
     live.close();
     expect(events.map((e) => [e.seq, e.event.type])).to.deep.equal([
       [1, 'RoomCreated'],
       [2, 'MemberJoined'],
-      [3, 'MemberJoined'],
-      [4, 'MessageSent'],
+      [3, 'MemberInvited'],
+      [4, 'MemberJoined'],
       [5, 'MessageSent'],
+      [6, 'MessageSent'],
     ]);
-    expect(events[3]!.event).to.deep.include({ author: annId, text: 'hello Bob' });
+    expect(events[4]!.event).to.deep.include({ author: annId, text: 'hello Bob' });
     expect((await ann.rooms()).rooms.map((r) => r.id)).to.include(room);
   });
 
   it('pages history both ways and edits, reacts and deletes', async () => {
-    for (let i = 1; i <= 6; i++) await ann.send(room, `page ${i}`); // seq 6..11
-    await ann.edit(room, 6, 'page 1 (edited)');
-    await bob.react(room, 6, '👍');
-    await ann.delete(room, 5); // the owner deletes Bob's message
+    for (let i = 1; i <= 6; i++) await ann.send(room, `page ${i}`); // seq 7..12
+    await ann.edit(room, 7, 'page 1 (edited)');
+    await bob.react(room, 7, '👍');
+    await ann.delete(room, 6); // the owner deletes Bob's message
     const newest = await eventually('the newest page of history', async () => {
       const page = await bob.history(room, { limit: 4 });
-      return page.messages[0]?.seq === 11 && page.messages;
+      return page.messages[0]?.seq === 12 && page.messages;
     });
-    expect(newest.map((m) => m.seq)).to.deep.equal([11, 10, 9, 8]);
-    expect((await bob.history(room, { before: 8, limit: 10 })).messages.map((m) => m.seq)).to.deep.equal([
-      7, 6, 5, 4,
+    expect(newest.map((m) => m.seq)).to.deep.equal([12, 11, 10, 9]);
+    expect((await bob.history(room, { before: 9, limit: 10 })).messages.map((m) => m.seq)).to.deep.equal([
+      8, 7, 6, 5,
     ]);
     const forward = await eventually('the deletion and the reaction in history', async () => {
-      const page = (await bob.history(room, { after: 4, limit: 2 })).messages;
+      const page = (await bob.history(room, { after: 5, limit: 2 })).messages;
       return page[0]?.deleted && Object.keys(page[1]?.reactions ?? {}).length && page;
     });
-    expect(forward[0]).to.deep.include({ seq: 5, deleted: true, text: '' });
-    expect(forward[1]).to.deep.include({ seq: 6, text: 'page 1 (edited)', reactions: { '👍': [bobId] } });
+    expect(forward[0]).to.deep.include({ seq: 6, deleted: true, text: '' });
+    expect(forward[1]).to.deep.include({ seq: 7, text: 'page 1 (edited)', reactions: { '👍': [bobId] } });
   });
 
   it('gives a reconnecting client exactly the 200 messages it missed, in order, then live ones', async () => {
     const live = bobOnB.events({ [room]: 0 });
-    const before = await take(live, 14); // everything so far: 11 events + edit, reaction, delete
+    const before = await take(live, 15); // everything so far: 12 events + edit, reaction, delete
     const last = before.at(-1)!.seq;
     live.close();
     for (let i = 1; i <= 200; i++) await ann.send(room, `while away ${i}`);

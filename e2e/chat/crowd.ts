@@ -19,10 +19,11 @@ export async function crowdInRooms(
   );
   const members = people.map((p) => p.id);
   const roomIds = await Promise.all(
-    Array.from(
-      { length: counts.rooms },
-      async (_, r) => (await owner.createRoom(`${name} ${r}`, { members })).id,
-    ),
+    Array.from({ length: counts.rooms }, async (_, r) => {
+      const { id } = await owner.createRoom(`${name} ${r}`, { members });
+      await Promise.all(people.map((p) => p.c.acceptInvitation(id)));
+      return id;
+    }),
   );
   return { people, roomIds };
 }

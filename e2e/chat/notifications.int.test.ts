@@ -63,6 +63,7 @@ describe('notifications end to end (offline mentions and direct messages; push h
     annId = (await ann.register('notify-ann@example.com', 'Ann', 'ann-password')).id;
     bobId = (await bob.register('notify-bob@example.com', 'Bob', 'bob-password')).id;
     room = (await ann.createRoom('Notified', { members: [bobId] })).id;
+    await bob.acceptInvitation(room);
   });
   after(async () => {
     await platform?.stop();

@@ -63,6 +63,7 @@ describe('presence, typing, read receipts and muting end to end (services as pro
     annId = (await ann.register('social-ann@example.com', 'Ann', 'ann-password')).id;
     bobId = (await bob.register('social-bob@example.com', 'Bob', 'bob-password')).id;
     room = (await ann.createRoom('Social', { members: [bobId] })).id;
+    await bob.acceptInvitation(room);
   });
   after(async () => {
     for (const events of opened) events.close();

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { sendDigest } from './send-digest.js';
 import type { Db, MongoClient } from 'mongodb';
 import { fileURLToPath } from 'node:url';
 import { server } from '../../e2e/testenv/root-hooks.js';
@@ -43,18 +44,17 @@ describe('chat service (a real process on real NATS and FerretDB)', function () 
 
   it('runs a room: members post, edit, react and delete; outsiders are refused', async () => {
     expect(
-      await send('r1', { type: 'create', by: 'ann', kind: 'group', name: 'Book club', members: ['bob'] }),
-    ).to.deep.include({
-      status: 'accepted',
-      version: 3,
-    });
+      await send('r1', { type: 'create', by: 'ann', kind: 'group', name: 'Book club', visibility: 'public' }),
+    ).to.deep.include({ status: 'accepted', version: 2 });
+    expect(await send('r1', { type: 'join', by: 'bob' })).to.deep.include({ status: 'accepted', version: 3 });
     for (let i = 1; i <= 10; i++) {
       const result = await send(
         'r1',
         { type: 'send', by: i % 2 ? 'ann' : 'bob', text: `message ${i}` },
         `ann-msg-${i}`,
       );
-      expect(result).to.deep.equal({ status: 'accepted', version: 3 + i, reply: { seq: 3 + i } });
+      const reply = { seq: 3 + i, digest: sendDigest(`message ${i}`) };
+      expect(result).to.deep.equal({ status: 'accepted', version: 3 + i, reply });
     }
     // A retried send (same client id) is stored once and answered with its first sequence.
     expect(await send('r1', { type: 'send', by: 'ann', text: 'message 1' }, 'ann-msg-1')).to.deep.include({

@@ -10,11 +10,14 @@ import { visibleTo } from './moderation.js';
 import type { ChatReadModel } from './read-model.js';
 import { userIdPattern } from './room-parse.js';
 import { forgetUser } from './forget-user.js';
+import { asHistoryShows, messageSeqsOf } from './served-events.js';
 
 /** The chat service's read endpoints (writes go to the room actors directly). */
 export const chatSubjects = {
   history: 'chat.v1.history',
   rooms: 'chat.v1.rooms',
+  /** A user's pending invitations (`{user}`). */
+  invitations: 'chat.v1.invitations',
   events: 'chat.v1.events',
   search: 'chat.v1.search',
   /** The rooms of each of some users (presence fan-out): `{users}` → `{[user]: roomIds}`. */
@@ -148,6 +151,13 @@ export function serveChat(nc: NatsConnection, deps: ChatDeps, log: Logger): Subs
     ),
     serveRpc(
       nc,
+      chatSubjects.invitations,
+      queue,
+      async (raw) => (await settledReadModel()).invitationsOf(field(request(raw), 'user', userIdPattern)),
+      log,
+    ),
+    serveRpc(
+      nc,
       chatSubjects.memberOf,
       queue,
       async (raw) => {
@@ -250,8 +260,12 @@ export function serveChat(nc: NatsConnection, deps: ChatDeps, log: Logger): Subs
         }));
         // A client that is level with the room (most reconnects) costs no event-store read.
         if (after >= lastSeq) return [];
-        const events = await deps.store.readStream(`room/${room}`, after, count);
-        return events.map((e) => ({ room, seq: e.version, ...visibleTo(user, e.data) }));
+        const stored = await deps.store.readStream(`room/${room}`, after, count);
+        // Served as history shows each message now: no deleted text, no text from before an edit.
+        const events = stored.map((e) => ({ seq: e.version, data: e.data as Record<string, unknown> }));
+        const history = await (await settledReadModel()).currentMessages(room, messageSeqsOf(events));
+        const shown = asHistoryShows(events, history);
+        return events.map(({ seq }, i) => ({ room, seq, ...visibleTo(user, shown[i]!) }));
       },
       log,
     ),

@@ -1,9 +1,11 @@
 import type { AnyBulkWriteOperation, Collection, Db } from 'mongodb';
 import { bulkWriteInChunks, ignoreDuplicates } from '../actors/bulk.js';
+import { own, recordOf } from '../kit/own-keys.js';
 import { wordsFilter } from '../kit/text-search.js';
 import type { PublishedEvent } from '../actors/envelope.js';
 import type { WriteBehind } from '../actors/projection.js';
 import type { Moderation } from './moderation.js';
+import type { CurrentMessage } from './served-events.js';
 import type { RoomEvent, RoomKind, Role } from './room-model.js';
 
 // The chat read model: what clients page through and list, kept up to date
@@ -46,6 +48,15 @@ export interface RoomDoc {
   authors?: Record<string, { seq: number; n: number }>;
 }
 
+/** A pending invitation to a room (see ADR 0012): gone once accepted or declined. */
+export interface InvitationDoc {
+  _id: string; // `${user}#${room}`
+  user: string;
+  room: string;
+  by: string;
+  at: number;
+}
+
 export interface MembershipDoc {
   _id: string; // `${user}#${room}`
   user: string;
@@ -83,6 +94,7 @@ export class ChatReadModel {
   readonly messages: Collection<MessageDoc>;
   readonly rooms: Collection<RoomDoc>;
   readonly memberships: Collection<MembershipDoc>;
+  readonly invitations: Collection<InvitationDoc>;
   readonly writeBehind: WriteBehind;
   /** Room activity (`lastSeq`, `lastActivityAt`, `messageCount`, `authors.<user>.*`) not yet written. */
   readonly #activity: Maxima = new Map();
@@ -91,6 +103,7 @@ export class ChatReadModel {
     this.messages = db.collection('chat_messages');
     this.rooms = db.collection('chat_rooms');
     this.memberships = db.collection('chat_memberships');
+    this.invitations = db.collection('chat_invitations');
     this.writeBehind = {
       everyMs: options.activityEveryMs ?? defaultActivityEveryMs,
       flush: () => this.#writeActivity(),
@@ -100,6 +113,7 @@ export class ChatReadModel {
   async ensureIndexes(): Promise<void> {
     await this.messages.createIndex({ room: 1, seq: -1 }, { unique: true, name: 'room_seq' });
     await this.memberships.createIndex({ user: 1, room: 1 }, { name: 'user_rooms' });
+    await this.invitations.createIndex({ user: 1, at: -1 }, { name: 'user_invitations' });
     await this.rooms.createIndex({ lastActivityAt: -1 }, { name: 'activity' });
   }
 
@@ -125,6 +139,7 @@ export class ChatReadModel {
   async #removeRoom(room: string): Promise<void> {
     await this.messages.deleteMany({ room });
     await this.memberships.deleteMany({ room });
+    await this.invitations.deleteMany({ room });
     await this.rooms.deleteOne({ _id: room });
   }
 
@@ -132,6 +147,7 @@ export class ChatReadModel {
     const inserts: MessageDoc[] = [];
     const messageChanges: AnyBulkWriteOperation<MessageDoc>[] = [];
     const membershipChanges: AnyBulkWriteOperation<MembershipDoc>[] = [];
+    const invitationChanges: AnyBulkWriteOperation<InvitationDoc>[] = [];
     const roomChanges: AnyBulkWriteOperation<RoomDoc>[] = [];
     const activity: Maxima = new Map();
 
@@ -154,6 +170,7 @@ export class ChatReadModel {
           });
           break;
         case 'MemberJoined':
+          invitationChanges.push({ deleteOne: { filter: { _id: `${event.user}#${room}` } } });
           // A joiner has "read" what was there before them; $max keeps a role change from lowering it.
           membershipChanges.push({
             updateOne: {
@@ -182,6 +199,18 @@ export class ChatReadModel {
           });
           break;
         case 'MemberInvited':
+          // Invited again: the newest invitation (who, when) is the one shown.
+          invitationChanges.push({
+            updateOne: {
+              filter: { _id: `${event.user}#${room}` },
+              update: { $set: { user: event.user, room, by: event.by, at: event.at } },
+              upsert: true,
+            },
+          });
+          break;
+        case 'InvitationDeclined':
+          invitationChanges.push({ deleteOne: { filter: { _id: `${event.user}#${room}` } } });
+          break;
         case 'MemberMuted':
         case 'MemberUnmuted':
         case 'RoomClosed':
@@ -254,6 +283,7 @@ export class ChatReadModel {
     if (inserts.length > 0) await ignoreDuplicates(this.messages.insertMany(inserts, { ordered: false }));
     await bulkWriteInChunks(this.messages, messageChanges);
     await bulkWriteInChunks(this.memberships, membershipChanges);
+    await bulkWriteInChunks(this.invitations, invitationChanges);
     await bulkWriteInChunks(this.rooms, roomChanges);
     // Pending only once the events' own writes are in (a parked event leaves no activity).
     mergeInto(this.#activity, activity);
@@ -293,6 +323,18 @@ export class ChatReadModel {
       .limit(page.limit)
       .toArray();
     return docs.map(toMessage);
+  }
+
+  /** History's rows of some of a room's messages, by sequence: what each shows now (see served-events). */
+  async currentMessages(room: string, seqs: number[]): Promise<Map<number, CurrentMessage>> {
+    if (seqs.length === 0) return new Map();
+    const docs = await this.messages
+      .find(
+        { _id: { $in: seqs.map((seq) => `${room}#${seq}`) } },
+        { projection: { seq: 1, text: 1, deleted: 1, editedAt: 1, moderation: 1 } },
+      )
+      .toArray();
+    return new Map(docs.map(({ seq, _id: _ignored, ...now }) => [seq, now]));
   }
 
   /**
@@ -335,14 +377,31 @@ export class ChatReadModel {
     });
   }
 
+  /** A user's pending invitations, newest first, with the rooms' names. */
+  async invitationsOf(
+    user: string,
+  ): Promise<{ room: string; name: string; kind: RoomKind; by: string; at: number }[]> {
+    const invitations = await this.invitations.find({ user }).sort({ at: -1 }).limit(500).toArray();
+    if (invitations.length === 0) return [];
+    const rooms = await this.rooms
+      .find({ _id: { $in: invitations.map((i) => i.room) } }, { projection: { name: 1, kind: 1 } })
+      .toArray();
+    const byId = new Map(rooms.map((r) => [r._id, r]));
+    return invitations.flatMap(({ room, by, at }) => {
+      const found = byId.get(room);
+      return found ? [{ room, name: found.name, kind: found.kind, by, at }] : [];
+    });
+  }
+
   /** Every message a user wrote (their data export), oldest first. */
   async authoredBy(user: string): Promise<Message[]> {
     const docs = await this.messages.find({ author: user }).sort({ at: 1 }).toArray();
     return docs.map(toMessage);
   }
 
-  /** Erases the texts of a user's messages and the author's id (account deletion); answers the (room, seq) pairs. */
+  /** Erases the texts of a user's messages and the author's id, and their invitations either way (account deletion); answers the (room, seq) pairs. */
   async anonymise(user: string): Promise<{ room: string; seq: number }[]> {
+    await this.invitations.deleteMany({ $or: [{ user }, { by: user }] });
     const docs = await this.messages.find({ author: user }, { projection: { room: 1, seq: 1 } }).toArray();
     await bulkWriteInChunks(
       this.messages,
@@ -449,10 +508,10 @@ export function watermarkOf(
   room: Pick<RoomDoc, 'authors'>,
   user: string,
 ): { readSeq: number; readN: number } {
-  const own = room.authors?.[user];
+  const mine = room.authors ? own(room.authors, user) : undefined;
   return {
-    readSeq: Math.max(member.readSeq ?? 0, own?.seq ?? 0),
-    readN: Math.max(member.readN ?? 0, own?.n ?? 0),
+    readSeq: Math.max(member.readSeq ?? 0, mine?.seq ?? 0),
+    readN: Math.max(member.readN ?? 0, mine?.n ?? 0),
   };
 }
 
@@ -474,13 +533,15 @@ export function furthestRead(
 }
 
 export function toMessage(doc: MessageDoc): Message {
-  const reactions: Record<string, string[]> = {};
+  // A Map, not an object: an emoji is the user's choice, `constructor` and `__proto__` included.
+  const reactions = new Map<string, string[]>();
   for (const pair of doc.reactions) {
     const space = pair.lastIndexOf(' ');
-    (reactions[pair.slice(0, space)] ??= []).push(pair.slice(space + 1));
+    const emoji = pair.slice(0, space);
+    reactions.set(emoji, [...(reactions.get(emoji) ?? []), pair.slice(space + 1)]);
   }
   const { _id: _ignored, reactions: _pairs, ...rest } = doc;
-  return { ...rest, reactions };
+  return { ...rest, reactions: recordOf(reactions) };
 }
 
 /** Raises each field of a pending `$max` write to `fields`' value where that is higher. */

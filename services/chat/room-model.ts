@@ -60,7 +60,10 @@ export type RoomCommand =
   | { type: 'create'; by: string; kind: 'direct'; peer: string }
   | { type: 'join'; by: string }
   | { type: 'leave'; by: string }
+  /** Adds someone to a group room: they are invited, and in once they accept (join) it. */
   | { type: 'invite'; by: string; user: string }
+  /** The invitee says no: the invitation is gone (another may come). */
+  | { type: 'decline'; by: string }
   | { type: 'remove'; by: string; user: string; reason?: string }
   /** An owner silences a member for `minutes` (0: until unmuted). */
   | { type: 'mute'; by: string; user: string; minutes: number; reason?: string }
@@ -82,6 +85,7 @@ export type RoomEvent =
   /** `n`: how many messages the room had when they joined (their unread count starts there). */
   | { type: 'MemberJoined'; user: string; role: Role; at: number; n?: number }
   | { type: 'MemberInvited'; user: string; by: string; at: number }
+  | { type: 'InvitationDeclined'; user: string; at: number }
   | { type: 'MemberLeft'; user: string; at: number }
   | { type: 'MemberRemoved'; user: string; by: string; at: number; reason?: string }
   /** `until`: ms since the epoch; 0 until an owner unmutes them. */
@@ -134,6 +138,11 @@ export interface RoomState {
   declared: Record<string, Role>;
   /** Muted members and until when (0: until unmuted). */
   muted: Record<string, number>;
+  /**
+   * While the room limits messages per member per minute: each member's
+   * send times within the last minute (at most the limit of them), oldest first.
+   */
+  recentSends: Record<string, number[]>;
 }
 
 export const emptyRoom = (): RoomState => ({
@@ -150,4 +159,5 @@ export const emptyRoom = (): RoomState => ({
   settings: defaultRoomSettings(),
   declared: {},
   muted: {},
+  recentSends: {},
 });

@@ -155,6 +155,7 @@ function parse(raw: Raw): RoomCommand {
     }
     case 'join':
     case 'leave':
+    case 'decline':
       onlyFields(raw, ['type', 'by']);
       return { type: raw.type, by };
     case 'invite':
@@ -190,7 +191,7 @@ function parse(raw: Raw): RoomCommand {
     default:
       throw new InvalidField(
         'type',
-        'type must be one of create, join, leave, invite, remove, mute, unmute, send, edit, delete, react, configure, close',
+        'type must be one of create, join, leave, invite, decline, remove, mute, unmute, send, edit, delete, react, configure, close',
       );
   }
 }
@@ -203,6 +204,7 @@ const eventFields: Record<RoomEvent['type'], Record<string, 'string' | 'number' 
   RoomCreated: { kind: 'string', name: 'string', visibility: 'string', by: 'string', at: 'number' },
   MemberJoined: { user: 'string', role: 'string', at: 'number' },
   MemberInvited: { user: 'string', by: 'string', at: 'number' },
+  InvitationDeclined: { user: 'string', at: 'number' },
   MemberLeft: { user: 'string', at: 'number' },
   MemberRemoved: { user: 'string', by: 'string', at: 'number' },
   MemberMuted: { user: 'string', by: 'string', until: 'number', reason: 'string', at: 'number' },

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { isRejection } from '../actors/types.js';
 import { roomActor, decideRoom, evolveRoom } from './room.js';
 import { defaultRoomSettings, emptyRoom, roomLimits, type RoomEvent, type RoomState } from './room-model.js';
+import { sendDigest } from './send-digest.js';
 import { trackedMessage } from './tracked-messages.js';
 
 const at = 1_700_000_000_000;
@@ -25,10 +26,10 @@ const withMessage: RoomEvent[] = [...created, { type: 'MessageSent', author: 'bo
 
 describe('room rules', () => {
   describe('creating', () => {
-    it('creates a group room with its creator as owner and the listed members', () => {
+    it('creates a group room with its creator as owner and invites the listed members', () => {
       expect(
         when([], { type: 'create', by: 'ann', kind: 'group', name: ' Diary club ', members: ['bob', 'ann'] }),
-      ).to.deep.equal(created);
+      ).to.deep.equal([...created.slice(0, 2), { type: 'MemberInvited', user: 'bob', by: 'ann', at }]);
     });
 
     it('creates a direct conversation of exactly the two users', () => {
@@ -60,6 +61,18 @@ describe('room rules', () => {
       expect(
         fold([...invited, { type: 'MemberJoined', user: 'cat', role: 'member', at }]).invited,
       ).to.deep.equal({});
+    });
+
+    it('lets the invited decline: the invitation is gone, and a private room stays closed to them', () => {
+      const invited: RoomEvent[] = [...created, { type: 'MemberInvited', user: 'cat', by: 'bob', at }];
+      expect(when(invited, { type: 'decline', by: 'cat' })).to.deep.equal([
+        { type: 'InvitationDeclined', user: 'cat', at },
+      ]);
+      const declined: RoomEvent[] = [...invited, { type: 'InvitationDeclined', user: 'cat', at }];
+      expect(fold(declined).invited).to.deep.equal({});
+      expect(when(declined, { type: 'join', by: 'cat' })).to.equal('forbidden');
+      expect(when(declined, { type: 'decline', by: 'cat' })).to.equal('invitation_not_found');
+      expect(when(created, { type: 'decline', by: 'bob' })).to.equal('invitation_not_found');
     });
 
     it('lets anyone join a public room once', () => {
@@ -112,6 +125,12 @@ describe('room rules', () => {
         reactions: {},
       });
       expect(roomActor.reply!(state, [])).to.deep.equal({ seq: 4 });
+      // A send's answer carries its text's digest, so a reused client id with another text is told apart.
+      expect(roomActor.reply!(state, [withMessage[3]!])).to.deep.equal({
+        seq: 4,
+        digest: sendDigest(' hi '),
+      });
+      expect(sendDigest('hi')).to.not.equal(sendDigest('hi!'));
     });
 
     it('lets authors edit their own messages only', () => {
@@ -206,10 +225,42 @@ describe('room rules', () => {
       expect(events).to.deep.include({ type: 'MemberJoined', user: 'bob', role: 'owner', at, n: 0 });
     });
 
-    it('lets only owners post in an announcement room', () => {
+    it('lets only owners post, edit and react in an announcement room', () => {
       const room = applied([], { ...declaration, kind: 'announcement' });
       expect(when(room, { type: 'send', by: 'bob', text: 'hi' })).to.equal('forbidden');
       expect(when(room, { type: 'send', by: 'ann', text: 'news' })).to.have.length(1);
+      // bob wrote while the room was a group room; it became an announcement room since.
+      const grouped = applied(applied([], declaration), { type: 'send', by: 'bob', text: 'mine' });
+      const seq = fold(grouped).nextSeq - 1;
+      const announced = applied(grouped, { ...declaration, kind: 'announcement' });
+      expect(when(announced, { type: 'edit', by: 'bob', seq, text: 'still mine?' })).to.equal('forbidden');
+      expect(when(announced, { type: 'react', by: 'bob', seq, emoji: '👍' })).to.equal('forbidden');
+      expect(when(announced, { type: 'react', by: 'ann', seq, emoji: '👍' })).to.have.length(1);
+      expect(when(announced, { type: 'delete', by: 'bob', seq })).to.have.length(1);
+    });
+
+    it('takes at most rateLimitPerMinute messages from each member in any minute', () => {
+      const settings = { ...defaultRoomSettings(), rateLimitPerMinute: 3 };
+      let room = applied([], { ...declaration, settings });
+      const sendAt = (events: RoomEvent[], by: string, t: number) => {
+        const command = roomActor.parseCommand({ type: 'send', by, text: 'hi' });
+        const decided = decideRoom(fold(events), command as never, t);
+        return isRejection(decided) ? decided : [...events, ...decided];
+      };
+      for (const t of [at, at + 1_000, at + 2_000]) room = sendAt(room, 'bob', t) as RoomEvent[];
+      expect(sendAt(room, 'bob', at + 3_000)).to.deep.include({
+        code: 'rate_limited',
+        details: { retryAfterSeconds: 57, limit: 3 },
+      });
+      expect(sendAt(room, 'ann', at + 3_000)).to.be.an('array'); // per member
+      // The window slides: a minute after the first send, one more fits, and only one.
+      const later = sendAt(room, 'bob', at + 60_001) as RoomEvent[];
+      expect(later).to.be.an('array');
+      expect(sendAt(later, 'bob', at + 60_002)).to.deep.include({ code: 'rate_limited' });
+      expect(fold(later).recentSends).to.deep.equal({ bob: [at + 1_000, at + 2_000, at + 60_001] });
+      // Without a limit nothing is kept or counted.
+      const free = applied([], declaration);
+      expect(fold(applied(free, { type: 'send', by: 'bob', text: 'hi' })).recentSends).to.deep.equal({});
     });
 
     it('keeps joins within maxMembers', () => {
@@ -291,6 +342,22 @@ describe('room rules', () => {
       const unmuted: RoomEvent[] = [...muted, { type: 'MemberUnmuted', user: 'bob', by: 'ann', at }];
       expect(when(unmuted, { type: 'send', by: 'bob', text: 'hi' })).to.be.an('array');
       expect(when(unmuted, { type: 'unmute', by: 'ann', user: 'bob' })).to.deep.equal([]);
+    });
+
+    it('keeps a muted member from editing and reacting too; taking a reaction back and deleting stay open', () => {
+      const reacted: RoomEvent[] = [
+        ...withMessage,
+        { type: 'ReactionAdded', target: 4, emoji: '👍', by: 'bob', at },
+        { type: 'MemberMuted', user: 'bob', by: 'ann', until: 0, reason: 'calm', at },
+      ];
+      expect(when(reacted, { type: 'edit', by: 'bob', seq: 4, text: 'sneaky' })).to.equal('muted');
+      expect(when(reacted, { type: 'react', by: 'bob', seq: 4, emoji: '🔥' })).to.equal('muted');
+      expect(when(reacted, { type: 'react', by: 'bob', seq: 4, emoji: '👍', on: false })).to.deep.equal([
+        { type: 'ReactionRemoved', target: 4, emoji: '👍', by: 'bob', at },
+      ]);
+      expect(when(reacted, { type: 'delete', by: 'bob', seq: 4 })).to.deep.equal([
+        { type: 'MessageDeleted', target: 4, by: 'bob', at },
+      ]);
     });
 
     it('lets a timed mute run out', () => {

@@ -1,24 +1,42 @@
 import type { ActorType } from '../actors/types.js';
 import { isRejection, reject, type Rejection } from '../actors/types.js';
+import { hasOwn, own, recordOf } from '../kit/own-keys.js';
 import { moderate, moodFlag } from './moderation.js';
 import { parseRoomCommand, parseRoomEvent } from './room-parse.js';
+import { sendDigest } from './send-digest.js';
+import { overSendRate, withSend } from './send-rate.js';
 import { readTrackedMessages, trackedMessage, withChanged, withNewest } from './tracked-messages.js';
 import {
   emptyRoom,
   roomLimits,
   type Role,
   type RoomCommand,
+  type RoomKind,
   type RoomDeclaration,
   type RoomEvent,
   type RoomState,
   type TrackedMessage,
 } from './room-model.js';
 
-const isMember = (s: RoomState, user: string) => s.members[user] !== undefined;
+const isMember = (s: RoomState, user: string) => hasOwn(s.members, user);
 const isMuted = (s: RoomState, user: string, at: number) => {
-  const until = s.muted[user];
+  const until = own(s.muted, user);
   return until !== undefined && (until === 0 || until > at);
 };
+/**
+ * Who may speak in a room of each kind: post, edit their messages and react.
+ * An announcement room is its owners' voice; members read it.
+ */
+const speakers: Record<RoomKind, Role> = { group: 'member', direct: 'member', announcement: 'owner' };
+
+/** Why `by` may not speak in the room now (not a member, not an owner where owners speak, muted), or nothing. */
+function silenced(s: RoomState, by: string, at: number, verb: string): Rejection | undefined {
+  if (!isMember(s, by)) return reject('forbidden', `only members can ${verb}`);
+  if (speakers[s.kind] === 'owner' && !isOwner(s, by))
+    return reject('forbidden', `only owners ${verb} in an announcement room`);
+  if (isMuted(s, by, at)) return reject('muted', 'an owner muted you in this room');
+  return undefined;
+}
 const reasonOf = (command: { reason?: string }) => (command.reason ? { reason: command.reason } : {});
 /** A member joins; the room's message count so far is where their unread count starts. */
 const joined = (s: RoomState, user: string, role: Role, at: number): RoomEvent => ({
@@ -28,7 +46,7 @@ const joined = (s: RoomState, user: string, role: Role, at: number): RoomEvent =
   at,
   n: s.messageCount,
 });
-const isOwner = (s: RoomState, user: string) => s.members[user] === 'owner';
+const isOwner = (s: RoomState, user: string) => own(s.members, user) === 'owner';
 const owners = (s: RoomState) => Object.keys(s.members).filter((u) => s.members[u] === 'owner');
 
 /** The operator's name in events it caused. */
@@ -39,7 +57,7 @@ export const moodActor = 'mood';
 export const systemActor = 'system';
 
 const sameRoles = (a: Record<string, Role>, b: Record<string, Role>) =>
-  Object.keys(a).length === Object.keys(b).length && Object.entries(a).every(([u, r]) => b[u] === r);
+  Object.keys(a).length === Object.keys(b).length && Object.entries(a).every(([u, r]) => own(b, u) === r);
 
 /**
  * Makes a room what its declaration says: created if need be, settings set,
@@ -49,9 +67,10 @@ const sameRoles = (a: Record<string, Role>, b: Record<string, Role>) =>
 function configureRoom(state: RoomState, d: RoomDeclaration, at: number): RoomEvent[] | Rejection {
   if (state.created && state.kind === 'direct')
     return reject('forbidden', 'a direct conversation cannot be declared');
-  const declared: Record<string, Role> = {};
-  for (const user of d.members) declared[user] = 'member';
-  for (const user of d.owners) declared[user] = 'owner';
+  const declared = recordOf<Role>([
+    ...d.members.map((user) => [user, 'member'] as const),
+    ...d.owners.map((user) => [user, 'owner'] as const),
+  ]);
   if (Object.keys(declared).length > d.settings.maxMembers)
     return reject('room_full', `${Object.keys(declared).length} declared members exceed maxMembers`);
 
@@ -78,10 +97,10 @@ function configureRoom(state: RoomState, d: RoomDeclaration, at: number): RoomEv
     events.push({ type: 'RoomConfigured', kind, name, visibility, settings, declared, at });
   }
   for (const [user, role] of Object.entries(declared)) {
-    if (state.members[user] !== role) events.push(joined(state, user, role, at));
+    if (own(state.members, user) !== role) events.push(joined(state, user, role, at));
   }
   for (const user of Object.keys(state.declared)) {
-    if (!(user in declared) && isMember(state, user))
+    if (!hasOwn(declared, user) && isMember(state, user))
       events.push({ type: 'MemberRemoved', user, by: operatorActor, at });
   }
   return events;
@@ -110,6 +129,7 @@ export function decideRoom(state: RoomState, command: RoomCommand, at: number): 
         joined(state, command.peer, 'member', at),
       ];
     }
+    // The others are invited: in a group room only once they accept (ADR 0012).
     const others = [...new Set(command.members)].filter((u) => u !== command.by);
     return [
       {
@@ -121,7 +141,7 @@ export function decideRoom(state: RoomState, command: RoomCommand, at: number): 
         at,
       },
       joined(state, command.by, 'owner', at),
-      ...others.map((user) => joined(state, user, 'member', at)),
+      ...others.map((user): RoomEvent => ({ type: 'MemberInvited', user, by: command.by, at })),
     ];
   }
   if (!state.created) return reject('room_not_found', 'no such room');
@@ -131,7 +151,7 @@ export function decideRoom(state: RoomState, command: RoomCommand, at: number): 
     case 'join':
       if (isMember(state, by)) return reject('already_member', 'already a member');
       if (state.kind === 'direct') return reject('forbidden', 'nobody can join a direct conversation');
-      if (state.visibility === 'private' && !state.invited[by])
+      if (state.visibility === 'private' && !hasOwn(state.invited, by))
         return reject('forbidden', 'the room is private');
       if (Object.keys(state.members).length >= state.settings.maxMembers)
         return reject('room_full', 'the room is full');
@@ -149,8 +169,12 @@ export function decideRoom(state: RoomState, command: RoomCommand, at: number): 
       if (state.kind === 'direct')
         return reject('forbidden', 'a direct conversation has exactly two members');
       if (isMember(state, command.user)) return reject('already_member', 'already a member');
-      if (state.invited[command.user]) return [];
+      if (hasOwn(state.invited, command.user)) return [];
       return [{ type: 'MemberInvited', user: command.user, by, at }];
+
+    case 'decline':
+      if (!hasOwn(state.invited, by)) return reject('invitation_not_found', 'no invitation to this room');
+      return [{ type: 'InvitationDeclined', user: by, at }];
 
     case 'remove':
       if (!isOwner(state, by)) return reject('forbidden', 'only an owner can remove members');
@@ -169,14 +193,12 @@ export function decideRoom(state: RoomState, command: RoomCommand, at: number): 
 
     case 'unmute':
       if (!isOwner(state, by)) return reject('forbidden', 'only an owner can unmute members');
-      if (state.muted[command.user] === undefined) return [];
+      if (!hasOwn(state.muted, command.user)) return [];
       return [{ type: 'MemberUnmuted', user: command.user, by, at }];
 
     case 'send': {
-      if (!isMember(state, by)) return reject('forbidden', 'only members can post');
-      if (state.kind === 'announcement' && !isOwner(state, by))
-        return reject('forbidden', 'only owners post in an announcement room');
-      if (isMuted(state, by, at)) return reject('muted', 'an owner muted you in this room');
+      const refused = silenced(state, by, at, 'post') ?? overSendRate(state, by, at);
+      if (refused) return refused;
       const decision = moderate(state.settings, command.text);
       if (isRejection(decision)) return decision;
       const n = state.messageCount + 1;
@@ -185,7 +207,8 @@ export function decideRoom(state: RoomState, command: RoomCommand, at: number): 
 
     case 'edit': {
       const message = trackedMessage(state.messages, command.seq);
-      if (!isMember(state, by)) return reject('forbidden', 'only members can edit');
+      const refused = silenced(state, by, at, 'edit');
+      if (refused) return refused;
       if (!message || message.deleted)
         return reject('message_not_found', 'no such message (or too old to change)');
       if (message.author !== by) return reject('forbidden', 'only the author can edit a message');
@@ -207,10 +230,13 @@ export function decideRoom(state: RoomState, command: RoomCommand, at: number): 
 
     case 'react': {
       const message = trackedMessage(state.messages, command.seq);
+      // Taking one's own reaction back is always allowed; adding one is speaking.
+      const refused = command.on ? silenced(state, by, at, 'react') : undefined;
+      if (refused) return refused;
       if (!isMember(state, by)) return reject('forbidden', 'only members can react');
       if (!message || message.deleted)
         return reject('message_not_found', 'no such message (or too old to change)');
-      const reacted = message.reactions[command.emoji]?.includes(by) ?? false;
+      const reacted = own(message.reactions, command.emoji)?.includes(by) ?? false;
       if (reacted === command.on) return []; // already so: nothing changes
       const type = command.on ? 'ReactionAdded' : 'ReactionRemoved';
       return [{ type, target: command.seq, emoji: command.emoji, by, at }];
@@ -259,9 +285,16 @@ export function evolveRoom(state: RoomState, event: RoomEvent): RoomState {
       };
     case 'MemberInvited':
       return { ...s, invited: { ...s.invited, [event.user]: true } };
+    case 'InvitationDeclined':
+      return { ...s, invited: withoutKey(s.invited, event.user) };
     case 'MemberLeft':
     case 'MemberRemoved':
-      return { ...s, members: withoutKey(s.members, event.user), muted: withoutKey(s.muted, event.user) };
+      return {
+        ...s,
+        members: withoutKey(s.members, event.user),
+        muted: withoutKey(s.muted, event.user),
+        recentSends: withoutKey(s.recentSends, event.user),
+      };
     case 'MemberMuted':
       return { ...s, muted: { ...s.muted, [event.user]: event.until } };
     case 'MemberUnmuted':
@@ -276,6 +309,7 @@ export function evolveRoom(state: RoomState, event: RoomEvent): RoomState {
           roomLimits.trackedMessages,
         ),
         messageCount: s.messageCount + 1,
+        recentSends: withSend(s, event.author, event.at),
       };
     case 'MessageEdited':
       return s;
@@ -286,11 +320,11 @@ export function evolveRoom(state: RoomState, event: RoomEvent): RoomState {
     case 'ReactionAdded':
       return updateMessage(s, event.target, (m) => ({
         ...m,
-        reactions: { ...m.reactions, [event.emoji]: [...(m.reactions[event.emoji] ?? []), event.by] },
+        reactions: { ...m.reactions, [event.emoji]: [...(own(m.reactions, event.emoji) ?? []), event.by] },
       }));
     case 'ReactionRemoved':
       return updateMessage(s, event.target, (m) => {
-        const users = (m.reactions[event.emoji] ?? []).filter((u) => u !== event.by);
+        const users = (own(m.reactions, event.emoji) ?? []).filter((u) => u !== event.by);
         return {
           ...m,
           reactions: users.length
@@ -314,15 +348,24 @@ export interface RoomSummary {
   lastActivityAt: number;
 }
 
+/** What a room answers: the sequence it is at; for a send, its text's digest (see sendDigest). */
+export interface RoomReply {
+  seq: number;
+  digest?: string;
+}
+
 /** The room actor type: the chat service hosts one per room. */
-export const roomActor: ActorType<RoomState, RoomCommand, RoomEvent, RoomQuery, { seq: number }> = {
+export const roomActor: ActorType<RoomState, RoomCommand, RoomEvent, RoomQuery, RoomReply> = {
   name: 'room',
   initialState: emptyRoom,
   parseCommand: parseRoomCommand,
   parseEvent: parseRoomEvent,
   decide: (state, command, ctx) => decideRoom(state, command, ctx.at),
   evolve: evolveRoom,
-  reply: (state) => ({ seq: state.nextSeq - 1 }),
+  reply: (state, events) => {
+    const sent = events.find((e) => e.type === 'MessageSent');
+    return { seq: state.nextSeq - 1, ...(sent ? { digest: sendDigest(sent.text) } : {}) };
+  },
   // Snapshots written before a field existed get its default; tracked messages written as an object are converted.
   fromSnapshot: (snapshot) => {
     const stored = snapshot as Partial<RoomState>;
@@ -337,7 +380,7 @@ export const roomActor: ActorType<RoomState, RoomCommand, RoomEvent, RoomQuery, 
   query(state, query): RoomSummary | { member: boolean; role?: string; lastSeq: number } | null {
     if (!state.created) return null;
     if (query.type === 'membership') {
-      const role = state.members[query.user];
+      const role = own(state.members, query.user);
       const lastSeq = state.nextSeq - 1;
       return role ? { member: true, role, lastSeq } : { member: false, lastSeq };
     }

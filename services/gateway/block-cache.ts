@@ -85,3 +85,19 @@ export class DirectGuard {
 
 export const blockedError = () =>
   new ApiError('blocked', 403, 'one of you blocked the other: this conversation is closed');
+
+/**
+ * Refuses to put `others` into a room of `user`'s when a block stands between
+ * `user` and any of them, either way (a block means "keep them away from me").
+ */
+export async function refuseBlocked(
+  blocks: BlockCache,
+  user: string,
+  others: unknown[],
+  field: string,
+): Promise<void> {
+  const ids = others.filter((o): o is string => typeof o === 'string' && o !== user);
+  const between = await Promise.all(ids.map((other) => blocks.between(user, other)));
+  if (between.some(Boolean))
+    throw new ApiError('blocked', 403, 'someone you add blocked you, or you blocked them', { field });
+}

@@ -82,6 +82,10 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
     const apiError = toApiError(err);
     if (apiError.status >= 500)
       log.error('request failed', { method: req.method, path: req.path, error: err });
+    // Whoever refused for rate (the gateway's limiter or a room's own limit) says when to come back.
+    const retryAfter = apiError.details?.retryAfterSeconds;
+    if (apiError.status === 429 && typeof retryAfter === 'number')
+      res.setHeader('Retry-After', String(retryAfter));
     res.status(apiError.status).json(apiError.toJSON());
   };
 }

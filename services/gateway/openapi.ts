@@ -61,6 +61,12 @@ const entryContent = {
 const notFound = { '404': { description: 'not_found', ...json(error) } };
 const forbidden = { '403': { description: 'forbidden', ...json(error) } };
 const seqReply = { type: 'object', properties: { seq: { type: 'integer' } } };
+const userNotFound = {
+  '404': { description: 'user_not_found (details.field names the field)', ...json(error) },
+};
+const blocked = {
+  '403': { description: 'blocked: a block stands between me and someone I add', ...json(error) },
+};
 
 export const openApiDocument = {
   openapi: '3.1.0',
@@ -276,16 +282,16 @@ export const openApiDocument = {
       get: { ...secured, summary: 'My rooms, most recently active first', responses: ok('Rooms') },
       post: {
         ...secured,
-        summary: 'Create a group room',
+        summary: 'Create a group room; the members given are invited (they accept or decline)',
         requestBody: body(
           {
             name: { type: 'string' },
             visibility: { enum: ['public', 'private'] },
-            members: { type: 'array', items: { type: 'string' } },
+            members: { type: 'array', items: { type: 'string' }, description: 'user ids to invite' },
           },
           ['name'],
         ),
-        responses: created('The room id and sequence'),
+        responses: { ...created('The room id and sequence'), ...blocked, ...userNotFound },
       },
     },
     '/direct': {
@@ -293,7 +299,12 @@ export const openApiDocument = {
         ...secured,
         summary: 'Open the direct conversation with a user (one per pair)',
         requestBody: body({ peer: { type: 'string' } }, ['peer']),
-        responses: { ...created('The room id'), ...ok('The existing room id') },
+        responses: {
+          ...created('The room id'),
+          ...ok('The existing room id'),
+          '403': { description: 'blocked', ...json(error) },
+          ...userNotFound,
+        },
       },
     },
     '/rooms/{room}/join': {
@@ -311,9 +322,35 @@ export const openApiDocument = {
       post: {
         ...secured,
         parameters: [room],
-        summary: 'Invite a user',
+        summary: 'Invite a user: they are a member once they accept',
         requestBody: body({ user: { type: 'string' } }, ['user']),
-        responses: ok('Invited', seqReply),
+        responses: { ...ok('Invited', seqReply), ...blocked, ...userNotFound },
+      },
+    },
+    '/invitations': {
+      get: {
+        ...secured,
+        summary: 'My pending invitations to rooms, newest first (none from people I blocked)',
+        responses: ok('Invitations: room, name, kind, by, at'),
+      },
+    },
+    '/invitations/{room}/accept': {
+      post: {
+        ...secured,
+        parameters: [room],
+        summary: 'Accept an invitation: join the room',
+        responses: ok('Joined', seqReply),
+      },
+    },
+    '/invitations/{room}': {
+      delete: {
+        ...secured,
+        parameters: [room],
+        summary: 'Decline an invitation',
+        responses: {
+          ...ok('Declined', seqReply),
+          '404': { description: 'invitation_not_found', ...json(error) },
+        },
       },
     },
     '/rooms/{room}/members/{user}': {
@@ -432,14 +469,15 @@ export const openApiDocument = {
       put: {
         ...secured,
         parameters: [user],
-        summary: 'Block a user: no direct messages either way, their messages reach me without text',
-        responses: ok('The users I blocked'),
+        summary:
+          'Block a user: no direct messages either way, their messages reach me without text, neither can add the other to a room',
+        responses: { ...ok('The users I blocked'), ...userNotFound },
       },
       delete: {
         ...secured,
         parameters: [user],
         summary: 'Unblock a user',
-        responses: ok('The users I blocked'),
+        responses: { ...ok('The users I blocked'), ...userNotFound },
       },
     },
     '/rooms/{room}/messages': {
@@ -457,7 +495,8 @@ export const openApiDocument = {
       post: {
         ...secured,
         parameters: [room],
-        summary: 'Send a message; a retry with the same clientId is stored once',
+        summary:
+          'Send a message; a retry with the same clientId is stored once (the same clientId with another text: 409 client_id_reused)',
         requestBody: body(
           {
             text: { type: 'string', maxLength: 4000 },
@@ -465,14 +504,24 @@ export const openApiDocument = {
           },
           ['text'],
         ),
-        responses: created('The message’s sequence', seqReply),
+        responses: {
+          ...created('The message’s sequence', seqReply),
+          '403': { description: 'forbidden, muted', ...json(error) },
+          '409': { description: 'client_id_reused', ...json(error) },
+          '429': {
+            description:
+              'rate_limited: the room’s messages per member per minute (Retry-After, details.retryAfterSeconds)',
+            ...json(error),
+          },
+        },
       },
     },
     '/rooms/{room}/events': {
       get: {
         ...secured,
         parameters: [room, cursor('after'), { name: 'limit', in: 'query', schema: { type: 'integer' } }],
-        summary: 'Every room event after a sequence (resume)',
+        summary:
+          'Every room event after a sequence (resume); messages as history shows them now (no deleted or pre-edit text)',
         responses: ok('Events'),
       },
     },

@@ -17,7 +17,9 @@ import { socialRoutes } from './social-routes.js';
 import { accountRoutes } from './account-routes.js';
 import type { PresenceStore } from '../presence/presence-store.js';
 import { hideBlocked } from '../chat/blocking.js';
-import { blockedError, type BlockCache } from './block-cache.js';
+import { blockedError, refuseBlocked, type BlockCache } from './block-cache.js';
+import { invitationRoutes } from './invitation-routes.js';
+import { requireKnownUsers } from './known-users.js';
 import type { MessageSender } from './message-sender.js';
 import { directRoomId, newRoomId, parseSeq, pick, roomCommand } from './chat-commands.js';
 
@@ -105,6 +107,10 @@ export function apiRoutes(deps: RouteDeps): Router {
   });
   router.post('/rooms', auth, async (req, res) => {
     const body = pick(req.body, ['name', 'visibility', 'members']);
+    // The members are invited (ADR 0012): people who exist, with no block between them and the creator.
+    const members = Array.isArray(body.members) ? (body.members as unknown[]) : [];
+    await requireKnownUsers(nc, members, 'members');
+    await refuseBlocked(blocks, me(req), members, 'members');
     const id = newRoomId();
     const { seq } = await roomCommand(actors, id, { ...body, type: 'create', kind: 'group', by: me(req) });
     res.status(201).json({ id, seq });
@@ -112,6 +118,7 @@ export function apiRoutes(deps: RouteDeps): Router {
   router.post('/direct', auth, async (req, res) => {
     const { peer } = pick(req.body, ['peer']);
     if (typeof peer !== 'string') throw validationFailed('peer must be a user id', { field: 'peer' });
+    await requireKnownUsers(nc, [peer], 'peer');
     const id = directRoomId(me(req), peer);
     if (await blocks.between(me(req), peer)) throw blockedError();
     try {
@@ -130,7 +137,10 @@ export function apiRoutes(deps: RouteDeps): Router {
   });
   router.post('/rooms/:room/invitations', auth, async (req, res) => {
     const { user } = pick(req.body, ['user']);
-    res.json(await roomCommand(actors, roomParam(req), { type: 'invite', by: me(req), user }));
+    const room = roomParam(req);
+    await requireKnownUsers(nc, [user], 'user');
+    await refuseBlocked(blocks, me(req), [user], 'user');
+    res.json(await roomCommand(actors, room, { type: 'invite', by: me(req), user }));
   });
   router.delete('/rooms/:room/members/:user', auth, async (req, res) => {
     const reason = queryText(req, 'reason');
@@ -191,6 +201,7 @@ export function apiRoutes(deps: RouteDeps): Router {
       }),
     );
   });
+  router.use(invitationRoutes(deps, auth, me));
   router.use(diaryRoutes(deps, auth, me));
   router.use(meRoutes(deps, auth, me));
   router.use(socialRoutes(deps, auth, me));

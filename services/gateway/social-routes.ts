@@ -5,6 +5,7 @@ import { validationFailed } from '../kit/api-error.js';
 import { callRpc } from '../kit/rpc.js';
 import { pick, roomCommand } from './chat-commands.js';
 import { presenceFor } from './presence-query.js';
+import { requireKnownUsers } from './known-users.js';
 import { queryText } from './query.js';
 import { claimsOf, queryInt, roomParam, type RouteDeps } from './routes.js';
 import { identitySubjects } from '../identity/endpoints.js';
@@ -35,6 +36,7 @@ export function socialRoutes(deps: RouteDeps, auth: RequestHandler, me: (req: Re
   ] as const) {
     router[method]('/me/blocks/:user', auth, async (req, res) => {
       const body = { user: req.params.user, blocked };
+      await requireKnownUsers(nc, [body.user], 'user');
       res.json(await callRpc(nc, identitySubjects.setBlock, { claims: claimsOf(req), body }));
     });
   }

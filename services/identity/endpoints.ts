@@ -22,6 +22,8 @@ export const identitySubjects = {
   deleteAccount: 'identity.v1.delete-account',
   /** Platform-internal (the operator): emails → user ids. The gateway never forwards to it. */
   resolve: 'identity.v1.resolve',
+  /** Platform-internal: which of some user ids (`{users}`) have accounts, `{known}`. */
+  known: 'identity.v1.known',
 };
 
 /** Requests that act for a user carry the claims the gateway verified. */
@@ -113,6 +115,7 @@ export function serveIdentity(
       log,
     ),
     serveRpc(nc, s.resolve, queue, (body) => identity.resolve(body), log),
+    serveRpc(nc, s.known, queue, (body) => identity.known(body), log),
     serveRpc(nc, s.profile, queue, (raw) => identity.profile(asUser(raw).claims.sub), log),
     serveRpc(
       nc,

@@ -5,6 +5,7 @@ import { ApiError, validationFailed } from '../kit/api-error.js';
 import {
   parseCredentials,
   parseLogout,
+  parseKnown,
   parseProfileUpdate,
   parseRefresh,
   parseRegistration,
@@ -237,6 +238,13 @@ export class Identity {
       .find({ email: { $in: emails } }, { projection: { _id: 1, email: 1 } })
       .toArray();
     return { users: Object.fromEntries(found.map((u) => [u.email, u._id])) };
+  }
+
+  /** Which of these user ids have accounts (a user added, invited or blocked must exist). */
+  async known(raw: unknown): Promise<{ known: string[] }> {
+    const { users } = parseKnown(raw);
+    const found = await this.users.find({ _id: { $in: users } }, { projection: { _id: 1 } }).toArray();
+    return { known: found.map((u) => u._id) };
   }
 
   async updateProfile(userId: string, raw: unknown): Promise<Profile> {

@@ -97,3 +97,12 @@ export function parseResolve(raw: unknown): { emails: string[] } {
     throw validationFailed(`emails must be a list of at most ${resolveMax}`, { field: 'emails' });
   return { emails: [...new Set(emails.map((e, i) => normalEmail(e, `emails[${i}]`)))] };
 }
+
+const knownMax = 500;
+
+export function parseKnown(raw: unknown): { users: string[] } {
+  const users = jsonObject(raw, ['users']).users;
+  if (!Array.isArray(users) || users.length > knownMax || !users.every((u) => typeof u === 'string'))
+    throw validationFailed(`users must be a list of at most ${knownMax} user ids`, { field: 'users' });
+  return { users: [...new Set(users as string[])] };
+}

@@ -154,6 +154,22 @@ export class MetaChat {
     return this.api<{ id: string; seq: number }>('POST', '/rooms', { name, ...options });
   }
 
+  /** Rooms you were added to and have not answered yet (adding someone to a group room invites them). */
+  invitations() {
+    return this.api<{
+      invitations: { room: string; name: string; kind: string; by: string; at: number }[];
+    }>('GET', '/invitations');
+  }
+
+  /** Accepts an invitation: you are a member of the room from now on. */
+  acceptInvitation(room: string) {
+    return this.api<{ seq: number }>('POST', `/invitations/${encodeURIComponent(room)}/accept`);
+  }
+
+  declineInvitation(room: string) {
+    return this.api<{ seq: number }>('DELETE', `/invitations/${encodeURIComponent(room)}`);
+  }
+
   openDirect(peer: string) {
     return this.api<{ id: string }>('POST', '/direct', { peer });
   }

@@ -39,6 +39,13 @@ describe('ChatRoom plan', () => {
     });
   });
 
+  it('carries rateLimit.messagesPerMinute into the settings the room enforces', () => {
+    const { command } = planRoom({ ...spec, rateLimit: { messagesPerMinute: 30 } }, ids);
+    const parsed = roomActor.parseCommand(command);
+    expect(parsed).to.deep.include({ type: 'configure' });
+    expect((parsed as { settings: { rateLimitPerMinute: number } }).settings.rateLimitPerMinute).to.equal(30);
+  });
+
   it('makes a command the room actor accepts as it is', () => {
     const { command } = planRoom(
       { ...spec, kind: 'announcement', moderation: { blockedWords: ['spam'], action: 'reject' } },
