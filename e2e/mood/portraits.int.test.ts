@@ -175,6 +175,12 @@ describe('diary, portraits and matching end to end (services as processes; real 
 
     const { matches } = await users.ann!.api<{ matches: Match[] }>('GET', '/me/matches');
     expect(matches.map((m) => m.user)).to.deep.equal([ids.bob, ids.cat]);
+    expect(
+      matches.map((m) => m.displayName),
+      'matches are named as people chose',
+    ).to.deep.equal(['bob', 'cat']);
+    const { people } = await users.ann!.people([ids.bob!, 'u_nobody']);
+    expect(people).to.deep.equal([{ id: ids.bob, displayName: 'bob' }]);
     expect(matches[0]!.similarity).to.be.above(matches[1]!.similarity);
     expect(matches[0]!.reasons.map((r) => r.text)).to.include('shared interests: hiking');
     expect(matches[0]!.reasons.some((r) => r.kind === 'mood')).to.equal(true);
@@ -204,7 +210,7 @@ describe('diary, portraits and matching end to end (services as processes; real 
     expect(rooms.map((r) => r.room)).to.not.include(secret);
     const recommended = rooms.find((r) => r.room === trail)!;
     expect(recommended.name).to.equal('Trailheads');
-    expect(recommended.reasons[0]!.text).to.match(/1 person with a mood pattern like yours feel good here/);
+    expect(recommended.reasons[0]!.text).to.match(/1 person with a mood pattern like yours feels good here/);
   });
 
   it('shares entries without their author and recommends those similar people found helpful', async () => {

@@ -1,11 +1,7 @@
 import type { NatsConnection } from '@nats-io/transport-node';
-import { identitySubjects } from '../identity/endpoints.js';
+import { lookUpPeople, maxPeopleAsked as maxAsked } from '../identity/people.js';
 import { userIdPattern } from '../chat/room-parse.js';
 import { ApiError, validationFailed } from '../kit/api-error.js';
-import { callRpc } from '../kit/rpc.js';
-
-/** As many as identity answers for in one request. */
-const maxAsked = 500;
 
 /**
  * Refuses with 404 `user_not_found` (naming the field) when any of the
@@ -18,8 +14,8 @@ export async function requireKnownUsers(nc: NatsConnection, users: unknown[], fi
   ];
   if (asked.length === 0) return;
   if (asked.length > maxAsked) throw validationFailed(`at most ${maxAsked} users at once`, { field });
-  const { known } = await callRpc<{ known: string[] }>(nc, identitySubjects.known, { users: asked });
-  const missing = asked.filter((u) => !known.includes(u));
+  const known = new Set((await lookUpPeople(nc, asked)).map((p) => p.id));
+  const missing = asked.filter((u) => !known.has(u));
   if (missing.length > 0)
     throw new ApiError('user_not_found', 404, `no such user: ${missing.join(', ')}`, {
       field,

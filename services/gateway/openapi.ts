@@ -433,6 +433,15 @@ export const openApiDocument = {
         responses: ok('How many were marked'),
       },
     },
+    '/people': {
+      get: {
+        ...secured,
+        parameters: [query('users', { type: 'string' }, '1 to 100 user ids, comma-separated')],
+        summary:
+          'the display names of users, as {people: [{id, displayName}]}; ids without an account are left out',
+        responses: ok('People'),
+      },
+    },
     '/presence': {
       get: {
         ...secured,

@@ -9,6 +9,7 @@ import { requireKnownUsers } from './known-users.js';
 import { queryText } from './query.js';
 import { claimsOf, queryInt, roomParam, type RouteDeps } from './routes.js';
 import { identitySubjects } from '../identity/endpoints.js';
+import { lookUpPeople } from '../identity/people.js';
 import { notificationSubjects } from '../notifications/notification-service.js';
 
 const maxPresenceUsers = 100;
@@ -23,7 +24,7 @@ function userList(req: Request): string[] {
   return [...new Set(users)];
 }
 
-/** Blocks, notifications, presence, read receipts and room moderation by owners (mute). */
+/** Blocks, notifications, people's names, presence, read receipts and room moderation by owners (mute). */
 export function socialRoutes(deps: RouteDeps, auth: RequestHandler, me: (req: Request) => string): Router {
   const { nc, actors } = deps;
   const router = Router();
@@ -51,6 +52,10 @@ export function socialRoutes(deps: RouteDeps, auth: RequestHandler, me: (req: Re
   router.post('/notifications/read', auth, async (req, res) => {
     const body = pick(req.body, ['ids', 'all']);
     res.json(await callRpc(nc, notificationSubjects.markRead, { ...body, user: me(req) }));
+  });
+  // Display names are what people chose to show others: any signed-in user may turn ids into names.
+  router.get('/people', auth, async (req, res) => {
+    res.json({ people: await lookUpPeople(nc, userList(req)) });
   });
   router.get('/presence', auth, async (req, res) => {
     res.json({ presence: await presenceFor(deps, me(req), userList(req)) });

@@ -13,6 +13,7 @@ import {
 } from './input.js';
 import { defaultCost, hashPassword, needsRehash, verifyPassword, type ScryptCost } from './passwords.js';
 import type { Revocation } from './revocation.js';
+import type { Person } from './people.js';
 import { AccessTokenVerifier } from './verifier.js';
 import { issueAccessToken, newRefreshToken, refreshTokenId, type AccessClaims } from './tokens.js';
 
@@ -241,10 +242,13 @@ export class Identity {
   }
 
   /** Which of these user ids have accounts (a user added, invited or blocked must exist). */
-  async known(raw: unknown): Promise<{ known: string[] }> {
+  /** Which of some user ids have accounts, with the name each shows to others. */
+  async known(raw: unknown): Promise<{ known: Person[] }> {
     const { users } = parseKnown(raw);
-    const found = await this.users.find({ _id: { $in: users } }, { projection: { _id: 1 } }).toArray();
-    return { known: found.map((u) => u._id) };
+    const found = await this.users
+      .find({ _id: { $in: users } }, { projection: { _id: 1, displayName: 1 } })
+      .toArray();
+    return { known: found.map((u) => ({ id: u._id, displayName: u.displayName })) };
   }
 
   async updateProfile(userId: string, raw: unknown): Promise<Profile> {

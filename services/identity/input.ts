@@ -98,7 +98,9 @@ export function parseResolve(raw: unknown): { emails: string[] } {
   return { emails: [...new Set(emails.map((e, i) => normalEmail(e, `emails[${i}]`)))] };
 }
 
-const knownMax = 500;
+/** As many user ids as one `known` request may ask about. */
+export const maxPeopleAsked = 500;
+const knownMax = maxPeopleAsked;
 
 export function parseKnown(raw: unknown): { users: string[] } {
   const users = jsonObject(raw, ['users']).users;

@@ -7,6 +7,7 @@ import { actorHostSettings } from '../actors/service-main.js';
 import type { RoomSummary } from '../chat/room.js';
 import { diarySubjects } from '../diary/endpoints.js';
 import type { FoundHelpful } from '../diary/shared-entries.js';
+import { lookUpPeople } from '../identity/people.js';
 import { ApiError, validationFailed } from '../kit/api-error.js';
 import { jsonObject } from '../kit/json-object.js';
 import { callRpc, serveRpc } from '../kit/rpc.js';
@@ -46,6 +47,7 @@ interface OptInDoc {
 
 export interface Match {
   user: string;
+  displayName: string;
   similarity: number;
   reasons: Reason[];
 }
@@ -216,11 +218,24 @@ export async function startMatchingService(
         const me = await portraitOf(user);
         const vector = portraitVector(me);
         if (!vector) return { matches: [] };
-        const matches: Match[] = state.index.nearest(vector, limit, new Set([user])).map(({ id, score }) => ({
-          user: id,
-          similarity: Math.round(score * 1000) / 1000,
-          reasons: matchReasons(me, state.portraits.get(id)!),
-        }));
+        const nearest = state.index.nearest(vector, limit, new Set([user]));
+        // Named as they chose to be seen; someone whose account is gone is no match.
+        const people = new Map(
+          (
+            await lookUpPeople(
+              nc,
+              nearest.map((n) => n.id),
+            )
+          ).map((p) => [p.id, p]),
+        );
+        const matches: Match[] = nearest
+          .filter(({ id }) => people.has(id))
+          .map(({ id, score }) => ({
+            user: id,
+            displayName: people.get(id)!.displayName,
+            similarity: Math.round(score * 1000) / 1000,
+            reasons: matchReasons(me, state.portraits.get(id)!),
+          }));
         return { matches };
       },
       log,

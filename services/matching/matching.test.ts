@@ -85,7 +85,7 @@ describe('matching', () => {
     const rooms = recommendRooms(me, [{ portrait: bob, similarity: 0.9 }], 5);
     expect(rooms.map((r) => r.room)).to.deep.equal(['trail']);
     expect(rooms[0]!.reasons[0]!.text).to.equal(
-      '1 person with a mood pattern like yours feel good here (mean valence 0.8)',
+      '1 person with a mood pattern like yours feels good here (mean valence 0.8)',
     );
   });
 

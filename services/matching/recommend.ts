@@ -42,7 +42,7 @@ export function recommendRooms(
       reasons: [
         {
           kind: 'mood',
-          text: `${people(count)} with a mood pattern like yours feel good here (mean valence ${Math.round((valenceSum / count) * 100) / 100})`,
+          text: `${people(count)} with a mood pattern like yours ${count === 1 ? 'feels' : 'feel'} good here (mean valence ${Math.round((valenceSum / count) * 100) / 100})`,
         },
       ],
     }));

@@ -301,6 +301,14 @@ export class MetaChat {
     );
   }
 
+  /** The display names of users (at most 100); ids without an account are left out. */
+  people(users: string[]) {
+    return this.api<{ people: { id: string; displayName: string }[] }>(
+      'GET',
+      `/people?users=${users.map(encodeURIComponent).join(',')}`,
+    );
+  }
+
   presence(users: string[]) {
     return this.api<{ presence: { user: string; status: string; lastSeen: number }[] }>(
       'GET',
