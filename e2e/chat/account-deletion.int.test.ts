@@ -1,4 +1,4 @@
-import { jetstream } from '@nats-io/jetstream';
+import { jetstream, jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { expect } from 'chai';
 import { Redis } from 'ioredis';
@@ -27,6 +27,17 @@ async function streamBodies(nc: NatsConnection, stream: string, subject: string)
     }
     if (seen === 0) return bodies;
   }
+}
+
+/** Every message a stream still stores, read by sequence (work-queue streams take no reading consumer). */
+async function storedBodies(jsm: JetStreamManager, stream: string): Promise<string[]> {
+  const { state } = await jsm.streams.info(stream);
+  const bodies: string[] = [];
+  for (let seq = state.first_seq; state.messages > 0 && seq <= state.last_seq; seq++) {
+    const msg = await jsm.streams.getMessage(stream, { seq }).catch(() => null); // deleted: a gap
+    if (msg) bodies.push(msg.string());
+  }
+  return bodies;
 }
 
 describe('account export and deletion end to end (every service as a process)', function () {
@@ -114,7 +125,27 @@ describe('account export and deletion end to end (every service as a process)', 
     const { refreshToken } = ann.tokens!;
     const { ws } = await rawSocket(platform.gateways[0]!.url, token);
     const closed = closeOf(ws);
+    // A command of hers that could not be handled, parked with its text.
+    await jetstream(nc).publish(
+      subjects.parked('room'),
+      JSON.stringify({ type: 'send', room, by: annId, text: `${secret}, parked` }),
+    );
+    // A second login of hers ends before anything is erased, so it cannot write meanwhile.
+    const second = new MetaChat({ baseUrl: platform.gateways[0]!.url });
+    await second.login('delete-ann@example.com', 'ann-password');
+    const steps: string[] = [];
+    const watched = [
+      nc.subscribe('identity.tokens.revoked', {
+        callback: (_, m) => void steps.push(`revoked ${m.string()}`),
+      }),
+      nc.subscribe('chat.v1.forget-user', { callback: () => void steps.push('chat forgets') }),
+    ];
     await ann.deleteAccount('ann-password');
+    for (const sub of watched) sub.unsubscribe();
+    const ended = steps.findIndex((s) => s.startsWith('revoked') && s.includes('"session"'));
+    expect(ended, `steps: ${steps.join('; ')}`).to.be.at.least(0);
+    expect(ended, 'the other login ends before chat forgets').to.be.below(steps.indexOf('chat forgets'));
+    expect(await second.api('GET', '/me').catch((e: unknown) => (e as MetaChatError).status)).to.equal(401);
     // Her open socket is closed at once (every token of a deleted account is revoked, ADR 0008).
     expect(await closed).to.deep.equal([4401, 'token_revoked']);
 
@@ -154,9 +185,17 @@ describe('account export and deletion end to end (every service as a process)', 
     redis.disconnect();
     expect(forgotten).to.include({ status: 'offline', lastSeen: 0 });
 
-    // Every store: no text of hers in MongoDB (event store, read models, notifications, portraits).
-    const db = mongo.db(platform.database);
-    for (const name of (await db.listCollections().toArray()).map((c) => c.name)) {
+    // Every store: no text of hers in any database the platform writes (the events database too).
+    const databases = (await mongo.db('admin').admin().listDatabases()).databases
+      .map((d) => d.name)
+      .filter((name) => name.startsWith(platform.database));
+    expect(databases).to.include(`${platform.database}_events`);
+    const collections = [];
+    for (const name of databases)
+      for (const c of await mongo.db(name).listCollections().toArray())
+        collections.push({ db: name, name: c.name });
+    for (const { db: dbName, name } of collections) {
+      const db = mongo.db(dbName);
       const docs = await db.collection(name).find({}).toArray();
       const dump = JSON.stringify(docs);
       expect(dump, name).not.to.include('lighthouse');
@@ -176,7 +215,14 @@ describe('account export and deletion end to end (every service as a process)', 
       )
         expect(dump, name).not.to.include(annId);
     }
-    // JetStream: no copy of her messages, diary entries or their mood scores.
+    // JetStream: no text of hers in any stream (parked messages too), and parked ones are not kept for ever.
+    const jsm = await jetstreamManager(nc);
+    for await (const info of jsm.streams.list()) {
+      const bodies = await storedBodies(jsm, info.config.name);
+      expect(bodies.join('\n'), info.config.name).not.to.include('lighthouse');
+    }
+    expect((await jsm.streams.info(streams.parked)).config.max_age).to.be.above(0);
+    // No copy of her messages, diary entries or their mood scores.
     for (const [stream, subject] of [
       [streams.events('room'), subjects.event('room', room)],
       [streams.events('room'), subjects.event('room', dm)],

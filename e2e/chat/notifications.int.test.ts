@@ -195,4 +195,16 @@ describe('notifications end to end (offline mentions and direct messages; push h
     expect(notifications.map((n) => n.excerpt)).to.include(`${mention(annId)} after the unblock`);
     expect(notifications.map((n) => n.excerpt)).not.to.include(`${mention(annId)} from a blocked user`);
   });
+
+  it('shows in a notification what the room shows now: the edited text, or none once deleted', async () => {
+    const { seq } = await bob.send(room, `${mention(annId)} the first draft of the plan`);
+    const excerpt = async () =>
+      (await ann.notifications()).notifications.find((n) => n.room === room && n.seq === seq)?.excerpt;
+    await eventually('the mention notified', async () => (await excerpt()) !== undefined);
+    await bob.edit(room, seq, `${mention(annId)} the plan, as agreed`);
+    await eventually('the excerpt to follow the edit', async () => (await excerpt())?.includes('as agreed'));
+    expect(await excerpt()).to.not.include('first draft');
+    await bob.delete(room, seq);
+    await eventually('the excerpt to go with the message', async () => (await excerpt()) === '');
+  });
 });

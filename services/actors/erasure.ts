@@ -39,7 +39,7 @@ export async function deleteFromStream(
     let seen = 0;
     for await (const msg of batch) {
       seen++;
-      if (matches(msg.json<Record<string, unknown>>())) {
+      if (matches(bodyOf(msg))) {
         await jsm.streams.deleteMessage(stream, msg.seq, true); // erase: overwritten on disk too
         deleted++;
       }
@@ -59,3 +59,19 @@ export async function purgeSubject(nc: NatsConnection, stream: string, subject: 
   if (await jsm.streams.info(stream).catch(() => undefined))
     await jsm.streams.purge(stream, { filter: subject });
 }
+
+/** A message's JSON body; one that is not JSON is matched by its text (`{text}`). */
+function bodyOf(msg: { json<T>(): T; string(): string }): Record<string, unknown> {
+  try {
+    const body = msg.json<unknown>();
+    return body !== null && typeof body === 'object'
+      ? (body as Record<string, unknown>)
+      : { text: msg.string() };
+  } catch {
+    return { text: msg.string() };
+  }
+}
+
+/** Does a message's body name `user` anywhere (user ids are unique random strings)? For erasing what was parked. */
+export const mentionsUser = (user: string) => (body: Record<string, unknown>) =>
+  JSON.stringify(body).includes(user);

@@ -22,6 +22,10 @@ export const subjects = {
   projectionSettled: (name: string) => `metachat.projection.${name}.settled`,
 };
 
+/** How long parked messages are kept, and how many bytes of them at most. */
+export const parkedRetentionMs = 14 * 24 * 3_600_000;
+export const parkedMaxBytes = 1024 * 1024 * 1024;
+
 export const streams = {
   commands: (type: string) => `ACTOR_CMD_${type.toUpperCase()}`,
   events: (type: string) => `ACTOR_EVT_${type.toUpperCase()}`,
@@ -61,7 +65,14 @@ export async function ensureStreams(
       retention: RetentionPolicy.Limits,
       duplicate_window: ns(options.duplicateWindowMs),
     },
-    { name: streams.parked, subjects: ['actor.parked.>'], retention: RetentionPolicy.Limits },
+    // Parked messages carry people's texts: kept for an operator to look into, not for ever.
+    {
+      name: streams.parked,
+      subjects: ['actor.parked.>'],
+      retention: RetentionPolicy.Limits,
+      max_age: ns(parkedRetentionMs),
+      max_bytes: parkedMaxBytes,
+    },
   ];
   for (const config of wanted) {
     try {

@@ -1,5 +1,5 @@
 import type { NatsConnection } from '@nats-io/transport-node';
-import { deleteFromStream, redactEvents } from '../actors/erasure.js';
+import { deleteFromStream, mentionsUser, redactEvents } from '../actors/erasure.js';
 import { eventId, streamName } from '../actors/event-store.js';
 import { streams, subjects } from '../actors/topology.js';
 import { ApiError } from '../kit/api-error.js';
@@ -51,5 +51,6 @@ export async function forgetUser(
     await deleteFromStream(nc, streams.events('room'), subjects.event('room', room), theirs);
     await deleteFromStream(nc, moodStream, moodSubjects.analyzedInRoom(room), (m) => m.author === user);
   }
+  await deleteFromStream(nc, streams.parked, subjects.parked('room'), mentionsUser(user));
   return { rooms: rooms.length, messages: written.length };
 }

@@ -4,7 +4,7 @@ import { validationFailed } from '../kit/api-error.js';
 import { jsonObject } from '../kit/json-object.js';
 import type { Logger } from '../kit/log.js';
 import { serveRpc } from '../kit/rpc.js';
-import { purgeSubject, redactEvents } from '../actors/erasure.js';
+import { deleteFromStream, mentionsUser, purgeSubject, redactEvents } from '../actors/erasure.js';
 import { streamName, type EventStore } from '../actors/event-store.js';
 import { streams, subjects } from '../actors/topology.js';
 import { entryMoodKey, withMoodScores, type MoodScores } from '../mood/mood-scores.js';
@@ -170,4 +170,5 @@ async function forgetDiary(
   await deps.readModel.forget(user);
   await purgeSubject(nc, streams.events('diary'), subjects.event('diary', user));
   await purgeSubject(nc, moodStream, moodSubjects.analyzedInDiary(user));
+  await deleteFromStream(nc, streams.parked, subjects.parked('diary'), mentionsUser(user));
 }

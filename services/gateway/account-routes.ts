@@ -24,7 +24,7 @@ export async function exportAccount({ nc }: RouteDeps, claims: AccessClaims) {
     callRpc<{ entries: unknown[]; helpfulMarks: unknown[] }>(nc, diarySubjects.exportUser, { user }),
     callRpc(nc, portraitSubjects.get, { user }),
     callRpc(nc, matchingSubjects.status, { user }),
-    callRpc<{ notifications: unknown[] }>(nc, notificationSubjects.list, { user, limit: 500 }),
+    callRpc<{ notifications: unknown[] }>(nc, notificationSubjects.exportUser, { user }),
   ]);
   return {
     format: 'metachat-export/v1',
@@ -46,6 +46,8 @@ export async function deleteAccount(deps: RouteDeps, claims: AccessClaims, body:
   const { nc, actors, presence } = deps;
   const user = claims.sub;
   await callRpc(nc, identitySubjects.confirmPassword, { claims, body: pick(body, ['password']) });
+  // Revoked first: no other session of the account writes anything while it is erased.
+  await callRpc(nc, identitySubjects.endOtherLogins, { claims });
   await actorCommand(actors, { type: 'diary', id: user, noun: 'diary' }, { type: 'erase' });
   await callRpc(nc, diarySubjects.forgetUser, { user }, 30_000);
   await callRpc(nc, chatSubjects.forgetUser, { user }, 60_000);

@@ -19,6 +19,7 @@ export const identitySubjects = {
   blocks: 'identity.v1.blocks',
   /** Account deletion: the password again, then (after every other service forgot the user) the account. */
   confirmPassword: 'identity.v1.confirm-password',
+  endOtherLogins: 'identity.v1.end-other-logins',
   deleteAccount: 'identity.v1.delete-account',
   /** Platform-internal (the operator): emails → user ids. The gateway never forwards to it. */
   resolve: 'identity.v1.resolve',
@@ -87,6 +88,16 @@ export function serveIdentity(
       async (raw) => {
         const { claims, body } = asUser(raw);
         await identity.logout(claims, body);
+        return null;
+      },
+      log,
+    ),
+    serveRpc(
+      nc,
+      s.endOtherLogins,
+      queue,
+      async (raw) => {
+        await identity.endOtherLogins(asUser(raw).claims);
         return null;
       },
       log,

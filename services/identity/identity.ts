@@ -188,6 +188,16 @@ export class Identity {
       await this.#endLogin(known.family, 'sign_out');
   }
 
+  /**
+   * Ends every login of a user but the one asking (account deletion's first
+   * step): no other session can post or read while the deletion runs, and
+   * the asking one can still retry it if a step fails.
+   */
+  async endOtherLogins(claims: AccessClaims): Promise<void> {
+    const families = await this.refreshTokens.distinct('family', { user: claims.sub, revoked: false });
+    for (const family of families) if (family !== claims.sid) await this.#endLogin(family, 'sign_out');
+  }
+
   /** A login's refresh tokens stop refreshing, and its access tokens are revoked until they expire. */
   async #endLogin(family: string, how: LoginEnd): Promise<void> {
     // The first end is the one a later refresh reports.

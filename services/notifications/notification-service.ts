@@ -18,13 +18,23 @@ import { callRpc, serveRpc } from '../kit/rpc.js';
 import type { ServiceContext, StartedService } from '../kit/service.js';
 import { PresenceStore } from '../presence/presence-store.js';
 import { NotificationStore } from './notification-store.js';
-import { candidatesFor, mayNotify, notificationOf, type NewMessage, type Notification } from './notify.js';
+import {
+  candidatesFor,
+  excerptOf,
+  mayNotify,
+  notificationOf,
+  type NewMessage,
+  type Notification,
+  type TextChange,
+} from './notify.js';
 import { Webhook } from './webhook.js';
 
 export const notificationSubjects = {
   list: 'notifications.v1.list',
   markRead: 'notifications.v1.read',
   /** Platform-internal: every notification of a user goes (account deletion). */
+  /** Platform-internal (account export): every notification of a user. */
+  exportUser: 'notifications.v1.export-user',
   forget: 'notifications.v1.forget',
 };
 
@@ -91,12 +101,16 @@ export async function startNotificationService(config: Config, ctx: ServiceConte
     async handleBatch(events) {
       const now = Date.now();
       const fresh: Notification[] = [];
+      const changes: TextChange[] = [];
       for (const { event } of events) {
         const message = newMessageOf(event);
         if (message && mayNotify(message, now)) fresh.push(...(await notificationsFor(message)));
+        const change = textChangeOf(event);
+        if (change) changes.push(change);
       }
       const added = await store.add(fresh);
       for (const notification of added) void webhook?.push(notification);
+      await store.changeText(changes);
     },
   });
   const endpoints = serveNotifications(nc, store, ctx.log);
@@ -116,6 +130,15 @@ function newMessageOf({ actorId, version, data }: PublishedEvent): NewMessage | 
   if (data.type !== 'MessageSent' || typeof data.text !== 'string' || typeof data.author !== 'string')
     return undefined;
   return { room: actorId, seq: version, author: data.author, text: data.text, at: Number(data.at) };
+}
+
+/** An edit or deletion of a message, which its notifications follow (a deleted text leaves nothing to show). */
+export function textChangeOf({ actorId, data }: PublishedEvent): TextChange | undefined {
+  if (typeof data.target !== 'number') return undefined;
+  if (data.type === 'MessageDeleted') return { room: actorId, seq: data.target, excerpt: '' };
+  if (data.type === 'MessageEdited' && typeof data.text === 'string')
+    return { room: actorId, seq: data.target, excerpt: excerptOf(data.text) };
+  return undefined;
 }
 
 function userOf(raw: Record<string, unknown>): string {
@@ -163,6 +186,13 @@ function serveNotifications(nc: NatsConnection, store: NotificationStore, log: L
           throw validationFailed('give ids (1 to 500 notification ids) or all: true', { field: 'ids' });
         return { marked: await store.markRead(user, ids as string[] | 'all') };
       },
+      log,
+    ),
+    serveRpc(
+      nc,
+      notificationSubjects.exportUser,
+      queue,
+      async (raw) => ({ notifications: await store.all(userOf(jsonObject(raw, ['user']))) }),
       log,
     ),
     serveRpc(

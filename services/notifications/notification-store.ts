@@ -1,5 +1,5 @@
 import { MongoBulkWriteError, type Collection, type Db } from 'mongodb';
-import type { Notification } from './notify.js';
+import type { Notification, TextChange } from './notify.js';
 
 type NotificationDoc = Omit<Notification, 'id'> & { _id: string };
 
@@ -47,6 +47,17 @@ export class NotificationStore {
   async markRead(user: string, ids: string[] | 'all'): Promise<number> {
     const filter = ids === 'all' ? { user, read: false } : { user, read: false, _id: { $in: ids } };
     return (await this.collection.updateMany(filter, { $set: { read: true } })).modifiedCount;
+  }
+
+  /** Notifications of edited or deleted messages show what the room shows now. */
+  async changeText(changes: TextChange[]): Promise<void> {
+    for (const { room, seq, excerpt } of changes)
+      await this.collection.updateMany({ room, seq }, { $set: { excerpt } });
+  }
+
+  /** Every notification of a user, newest first (their data export). */
+  async all(user: string): Promise<Notification[]> {
+    return (await this.collection.find({ user }).sort({ at: -1 }).toArray()).map(toNotification);
   }
 
   /** A deleted account: its notifications go, and others' notifications of its messages lose their text. */

@@ -64,7 +64,6 @@ export function notificationOf(
   room: RoomFacts,
   recipient: { user: string; kind: NotificationKind },
 ): Notification {
-  const text = message.text.replace(/\s+/g, ' ').trim();
   return {
     id: `${recipient.user}#${message.room}#${message.seq}`,
     user: recipient.user,
@@ -73,8 +72,21 @@ export function notificationOf(
     roomName: room.name,
     seq: message.seq,
     from: message.author,
-    excerpt: text.length > excerptLength ? `${text.slice(0, excerptLength - 1)}…` : text,
+    excerpt: excerptOf(message.text),
     at: message.at,
     read: false,
   };
+}
+
+/** What a notification shows of a message's text: its first characters, on one line. */
+export function excerptOf(text: string): string {
+  const line = text.replace(/\s+/g, ' ').trim();
+  return line.length > excerptLength ? `${line.slice(0, excerptLength - 1)}…` : line;
+}
+
+/** A change to a notified message's text: an edit (the new text) or a deletion (none). */
+export interface TextChange {
+  room: string;
+  seq: number;
+  excerpt: string;
 }
