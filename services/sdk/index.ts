@@ -529,7 +529,8 @@ export class LiveEvents implements AsyncIterable<RoomEvent> {
         this.close();
         return;
       }
-      if (!this.#closed) setTimeout(() => this.#connect(), 200);
+      // 1013: the gateway is up but something it needs is not (e.g. Redis); give it longer than a dropped line.
+      if (!this.#closed) setTimeout(() => this.#connect(), code === 1013 ? 1000 : 200);
     };
     ws.onerror = () => undefined;
   }
