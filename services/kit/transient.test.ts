@@ -24,6 +24,7 @@ describe('isTransient', () => {
       new MongoServerError({ code: 91, errmsg: 'The server is in quiesce mode and will shut down' }),
       new MongoServerError({ code: 50, errmsg: 'operation exceeded time limit' }),
       new MongoServerError({ code: 1, errmsg: 'any', errorLabels: ['RetryableWriteError'] }),
+      new MongoServerError({ code: 1, errmsg: 'database is locked (5) (SQLITE_BUSY)' }),
     ])
       expect(isTransient(err), `${err.name} ${err.message}`).to.equal(true);
   });

@@ -54,6 +54,9 @@ const mongoRetryCodes = new Set([
   13436, // NotPrimaryOrSecondary
 ]);
 
+/** FerretDB on SQLite, when another writer holds the database. */
+const sqliteBusy = /SQLITE_BUSY|database is locked/;
+
 /** NATS client errors of a connection that is down, draining, or got no answer in time. */
 const natsOutageNames = new Set([
   'ConnectionError',
@@ -119,6 +122,7 @@ export function isTransient(err: unknown, depth = 0): boolean {
   if (typeof e.code === 'string' && socketCodes.has(e.code)) return true;
   if (name.startsWith('Mongo')) {
     if (typeof e.code === 'number' && mongoRetryCodes.has(e.code)) return true;
+    if (sqliteBusy.test(message)) return true;
     if (Array.isArray(e.errorLabels) && e.errorLabels.some((l) => mongoRetryLabels.includes(l as string)))
       return true;
   }

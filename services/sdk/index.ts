@@ -227,7 +227,8 @@ export class MetaChat {
         }
         if (!(err instanceof MetaChatError) || !retryable(err.status) || attempt >= this.#sendAttempts)
           throw err;
-        await new Promise((r) => setTimeout(r, 100 * 2 ** attempt));
+        // Doubling, but at most 5 s apart: a send retried through an outage goes soon after it ends.
+        await new Promise((r) => setTimeout(r, Math.min(5000, 100 * 2 ** attempt)));
       }
     }
   }
