@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { WebSocket } from 'ws';
 import { MetaChat, MetaChatError, type RoomEvent } from '../../services/sdk/index.js';
 
@@ -39,6 +40,25 @@ export async function wholeHistory(client: MetaChat, room: string): Promise<Hist
     all.push(...page);
     if (page.length < 200) return all;
     after = page.at(-1)!.seq;
+  }
+}
+
+/**
+ * A room's whole history once it holds every one of `texts`, or as it is
+ * when `timeoutMs` has passed (for the caller's assertions to say what is missing).
+ */
+export async function historyHolding(
+  client: MetaChat,
+  room: string,
+  texts: string[],
+  timeoutMs: number,
+): Promise<HistoryMessage[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const all = await wholeHistory(client, room).catch(() => []);
+    const stored = new Set(all.map((m) => m.text));
+    if (texts.every((t) => stored.has(t)) || Date.now() > deadline) return all;
+    await sleep(200);
   }
 }
 

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { patientCrowd, sendAround, wholeHistory } from '../chat/crowd.js';
+import { historyHolding, patientCrowd, sendAround } from '../chat/crowd.js';
 import type { Platform } from '../platform.js';
 import { startTestPlatform } from '../test-platform.js';
 import { eventually } from '../testenv/eventually.js';
@@ -60,15 +60,15 @@ describe('a MongoDB outage (FerretDB stopped for 30 s while messages flow)', fun
     let inHistory = 0;
     for (const room of roomIds) {
       const expected = [...acknowledged].filter(([, v]) => v.room === room);
-      const stored = await eventually(
-        `room ${room}'s history to hold all its acknowledged messages`,
-        async () => {
-          const all = await wholeHistory(owner, room);
-          const texts = new Set(all.map((m) => m.text));
-          return expected.every(([text]) => texts.has(text)) && all;
-        },
+      const stored = await historyHolding(
+        owner,
+        room,
+        expected.map(([text]) => text),
         120_000,
       );
+      const storedTexts = new Set(stored.map((m) => m.text));
+      const missing = expected.filter(([text]) => !storedTexts.has(text));
+      expect(missing, `room ${room}: acknowledged, not in history`).to.deep.equal([]);
       inHistory += stored.filter((m) => acknowledged.has(m.text)).length;
       expect(new Set(stored.map((m) => m.text)).size, 'no message stored twice').to.equal(stored.length);
       for (const m of stored) {

@@ -25,6 +25,14 @@ describe('isTransient', () => {
       new MongoServerError({ code: 50, errmsg: 'operation exceeded time limit' }),
       new MongoServerError({ code: 1, errmsg: 'any', errorLabels: ['RetryableWriteError'] }),
       new MongoServerError({ code: 1, errmsg: 'database is locked (5) (SQLITE_BUSY)' }),
+      // What insertMany and bulkWrite throw while the server is away: the driver's error, wrapped.
+      new MongoBulkWriteError(
+        new MongoServerSelectionError('connect ECONNREFUSED 127.0.0.1:27017', {
+          servers: new Map(),
+        } as never),
+        {} as never,
+      ),
+      new MongoBulkWriteError(new MongoNetworkError('connection 4 to 127.0.0.1:27017 closed'), {} as never),
     ])
       expect(isTransient(err), `${err.name} ${err.message}`).to.equal(true);
   });

@@ -54,6 +54,13 @@ const mongoRetryCodes = new Set([
   13436, // NotPrimaryOrSecondary
 ]);
 
+/** What the MongoDB driver's own network and server-selection errors say, kept when another error wraps them. */
+const mongoDriverOutage =
+  /\b(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|EPIPE)\b|^connection .* (closed|timed out)|^Server selection timed out|^Topology is closed/;
+
+/** A server-selection failure's `reason`: the driver's view of the servers, none of which it could use. */
+const hasTopology = (reason: unknown) => typeof reason === 'object' && reason !== null && 'servers' in reason;
+
 /** FerretDB on SQLite, when another writer holds the database. */
 const sqliteBusy = /SQLITE_BUSY|database is locked/;
 
@@ -97,6 +104,7 @@ const unavailableStatuses = new Set([502, 503, 504]);
 
 type ErrorLike = {
   name?: unknown;
+  reason?: unknown;
   message?: unknown;
   code?: unknown;
   errorLabels?: unknown;
@@ -123,6 +131,8 @@ export function isTransient(err: unknown, depth = 0): boolean {
   if (name.startsWith('Mongo')) {
     if (typeof e.code === 'number' && mongoRetryCodes.has(e.code)) return true;
     if (sqliteBusy.test(message)) return true;
+    // A bulk write wraps the driver's error in its own, keeping the fields but not the name or labels.
+    if (hasTopology(e.reason) || (typeof e.code !== 'number' && mongoDriverOutage.test(message))) return true;
     if (Array.isArray(e.errorLabels) && e.errorLabels.some((l) => mongoRetryLabels.includes(l as string)))
       return true;
   }
