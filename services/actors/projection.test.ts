@@ -40,7 +40,7 @@ describe('afterFailure (what a projection does after a failed write)', () => {
   it('retries anything else up to maxAttempts, then gives up (the events are tried alone and parked)', () => {
     const poison = [
       new SyntaxError('Unexpected end of JSON input'),
-      validationFailed('text is required'),
+      validationFailed('text is required', { field: 'text' }),
       new MongoServerError({ code: 121, errmsg: 'Document failed validation' }),
     ];
     for (const err of poison) {

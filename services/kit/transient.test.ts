@@ -81,7 +81,7 @@ describe('isTransient', () => {
   it('follows the HTTP status of the project error: 502-504 transient, 4xx and 500 poison', () => {
     expect(isTransient(new ApiError('unavailable', 503, 'chat did not answer'))).to.equal(true);
     expect(isTransient(new ApiError('gateway_timeout', 504, 'slow'))).to.equal(true);
-    expect(isTransient(validationFailed('text is required'))).to.equal(false);
+    expect(isTransient(validationFailed('text is required', { field: 'text' }))).to.equal(false);
     expect(isTransient(new ApiError('internal', 500, 'a bug'))).to.equal(false);
   });
 
