@@ -44,20 +44,23 @@ export async function wholeHistory(client: MetaChat, room: string): Promise<Hist
 }
 
 /**
- * A room's whole history once it holds every one of `texts`, or as it is
- * when `timeoutMs` has passed (for the caller's assertions to say what is missing).
+ * A room's whole history once it holds every message acknowledged in it, or
+ * as it is when `timeoutMs` has passed, with the acknowledged ones it lacks
+ * (for the caller's assertions to name them).
  */
 export async function historyHolding(
   client: MetaChat,
   room: string,
-  texts: string[],
+  acknowledged: SendLog['acknowledged'],
   timeoutMs: number,
-): Promise<HistoryMessage[]> {
+): Promise<{ stored: HistoryMessage[]; missing: [string, { room: string; seq: number }][] }> {
+  const expected = [...acknowledged].filter(([, v]) => v.room === room);
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const all = await wholeHistory(client, room).catch(() => []);
-    const stored = new Set(all.map((m) => m.text));
-    if (texts.every((t) => stored.has(t)) || Date.now() > deadline) return all;
+    const stored = await wholeHistory(client, room).catch(() => []);
+    const texts = new Set(stored.map((m) => m.text));
+    const missing = expected.filter(([text]) => !texts.has(text));
+    if (missing.length === 0 || Date.now() > deadline) return { stored, missing };
     await sleep(200);
   }
 }
