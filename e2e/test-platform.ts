@@ -3,9 +3,9 @@ import { startTestEnv } from './testenv/index.js';
 import { server } from './testenv/root-hooks.js';
 
 /**
- * The platform on the integration run's shared FerretDB and Redis, in a
- * database of its own named after the suite, and on a NATS server of its own
- * unless one is given: JetStream keeps streams, durable consumers and leases
+ * The platform on the integration run's shared FerretDB and Redis (unless a
+ * suite brings its own, to take them away), in a database of its own named
+ * after the suite, and on a NATS server of its own unless one is given: JetStream keeps streams, durable consumers and leases
  * across suites, and one suite's backlog (thousands of room events still to
  * project) must not hold up the next suite's read model.
  */
@@ -17,8 +17,8 @@ export async function startTestPlatform(
   try {
     const platform = await startPlatform({
       natsUrl: options.natsUrl ?? ownNats!.nats!.url,
-      mongoUrl: server('mongo').url,
-      redisUrl: server('redis').url,
+      mongoUrl: options.mongoUrl ?? server('mongo').url,
+      redisUrl: options.redisUrl ?? server('redis').url,
       database: `e2e_${suite}_${Date.now().toString(36)}`,
       ...options,
     });

@@ -1,10 +1,10 @@
 import { expect } from 'chai';
 import { WebSocket } from 'ws';
-import { MetaChat, type RoomEvent } from '../../services/sdk/index.js';
+import { MetaChat } from '../../services/sdk/index.js';
 import type { Platform } from '../platform.js';
 import { startTestPlatform } from '../test-platform.js';
 import { eventually } from '../testenv/eventually.js';
-import { crowdInRooms } from './crowd.js';
+import { crowdInRooms, listenLive, wholeHistory } from './crowd.js';
 
 const rooms = 4;
 const senders = 10;
@@ -34,12 +34,8 @@ describe('chat under a replica crash (SIGKILL during a 5,000-message load)', fun
       rooms,
       name: 'sender',
     });
-    const listeners = roomIds.map((room) => owner.events({ [room]: 0 }));
-    await Promise.all(listeners.map((l) => l.subscribed));
-    const received = roomIds.map(() => [] as RoomEvent[]);
-    const listening = listeners.map(async (l, r) => {
-      for await (const e of l) received[r]!.push(e);
-    });
+    const live = await listenLive(owner, roomIds);
+    const { received } = live;
 
     const acknowledged = new Map<string, { room: string; seq: number }>();
     let killed = false;
@@ -70,13 +66,7 @@ describe('chat under a replica crash (SIGKILL during a 5,000-message load)', fun
       const stored = await eventually(
         `room ${room}'s history to hold all its messages`,
         async () => {
-          const all: { seq: number; text: string; author: string }[] = [];
-          for (let after = 0; ;) {
-            const page = (await owner.history(room, { after, limit: 200 })).messages;
-            all.push(...page);
-            if (page.length < 200) break;
-            after = page.at(-1)!.seq;
-          }
+          const all = await wholeHistory(owner, room);
           return all.length >= expected.length && all;
         },
         60_000,
@@ -104,7 +94,6 @@ describe('chat under a replica crash (SIGKILL during a 5,000-message load)', fun
     for (const events of received) {
       expect(events.map((e) => e.seq)).to.deep.equal(Array.from({ length: events.length }, (_, i) => i + 1));
     }
-    for (const l of listeners) l.close();
-    await Promise.all(listening);
+    await live.close();
   });
 });

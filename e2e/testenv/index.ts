@@ -21,6 +21,12 @@ export interface TestEnv {
   redis?: RedisDetails;
   /** The directory holding every server's data and log files. */
   dir: string;
+  /**
+   * Takes one server away as an outage would: `stop` (SIGTERM) or `kill`
+   * (SIGKILL, a crash). `back()` starts it again on the same port with the
+   * same data directory.
+   */
+  takeDown(name: ServerName, how: 'stop' | 'kill'): Promise<{ back(): Promise<void> }>;
   stop(): Promise<void>;
 }
 
@@ -54,21 +60,35 @@ export async function startTestEnv(options: TestEnvOptions = {}): Promise<TestEn
   if (temporary) claimDirectory(dir);
   const timeoutMs = options.timeoutMs ?? 60_000;
 
-  const running: RunningServer<unknown>[] = [];
-  const stopServers = () => Promise.all(running.map((server) => server.stop()));
+  const running = new Map<ServerName, RunningServer<unknown>>();
+  const slots = new Map<ServerName, ServerSlot>();
+  const stopServers = () => Promise.all([...running.values()].map((server) => server.stop()));
   const stop = async () => {
     await stopServers();
     if (temporary && !process.env.METACHAT_KEEP_TESTENV) rmSync(dir, { recursive: true, force: true });
   };
 
-  const env: TestEnv = { dir, stop };
+  const takeDown = async (name: ServerName, how: 'stop' | 'kill') => {
+    const server = running.get(name);
+    if (!server) throw new Error(`testenv: ${name} is not running here`);
+    await server[how]();
+    running.delete(name);
+    return {
+      back: async () => {
+        running.set(name, await starters[name](slots.get(name)!));
+      },
+    };
+  };
+  const env: TestEnv = { dir, stop, takeDown };
   const results = await Promise.allSettled(
     names.map(async (name) => {
       const serverDir = join(dir, name);
       mkdirSync(serverDir, { recursive: true });
       const port = options.ports?.[name] ?? (await freePort());
-      const server = await starters[name]({ port, dir: serverDir, timeoutMs });
-      running.push(server);
+      const slot = { port, dir: serverDir, timeoutMs };
+      slots.set(name, slot);
+      const server = await starters[name](slot);
+      running.set(name, server);
       (env as unknown as Record<ServerName, unknown>)[name] = server.details;
     }),
   );

@@ -11,6 +11,8 @@ export interface ManagedProcess {
   readonly exited: Promise<number | null>;
   /** SIGTERM, then SIGKILL if it has not exited after `graceMs`. */
   stop(graceMs?: number): Promise<void>;
+  /** SIGKILL at once (a crash: nothing flushed, nothing said goodbye), and wait until it is gone. */
+  kill(): Promise<void>;
 }
 
 export interface StartOptions {
@@ -62,6 +64,11 @@ export function startProcess(options: StartOptions): ManagedProcess {
       const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
       await exited;
       clearTimeout(timer);
+    },
+    async kill() {
+      if (!running) return;
+      child.kill('SIGKILL');
+      await exited;
     },
   };
 }

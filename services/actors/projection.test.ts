@@ -1,5 +1,7 @@
 import { expect } from 'chai';
-import { batchDueIn } from './projection.js';
+import { MongoServerError, MongoServerSelectionError } from 'mongodb';
+import { validationFailed } from '../kit/api-error.js';
+import { afterFailure, batchDueIn } from './projection.js';
 
 describe('batchDueIn (when a projection writes the batch it gathers)', () => {
   const rules = { batchSize: 10, lingerMs: 50, readersWaiting: false };
@@ -21,5 +23,31 @@ describe('batchDueIn (when a projection writes the batch it gathers)', () => {
 
   it('without a linger, writes whatever arrived at once', () => {
     expect(batchDueIn({ count: 1, oldestAt: 1000 }, { ...rules, lingerMs: 0 }, 1000)).to.equal(0);
+  });
+});
+
+describe('afterFailure (what a projection does after a failed write)', () => {
+  const outage = new MongoServerSelectionError('connect ECONNREFUSED 127.0.0.1:27017', {} as never);
+  const notPrimary = new MongoServerError({ code: 10107, errmsg: 'not primary' });
+
+  it('waits out an outage of the store however often it has failed', () => {
+    for (const faults of [0, 1, 5, 1000]) {
+      expect(afterFailure(outage, faults, 5)).to.equal('wait');
+      expect(afterFailure(notPrimary, faults, 5)).to.equal('wait');
+    }
+  });
+
+  it('retries anything else up to maxAttempts, then gives up (the events are tried alone and parked)', () => {
+    const poison = [
+      new SyntaxError('Unexpected end of JSON input'),
+      validationFailed('text is required', { field: 'text' }),
+      new MongoServerError({ code: 121, errmsg: 'Document failed validation' }),
+    ];
+    for (const err of poison) {
+      expect(afterFailure(err, 1, 5)).to.equal('retry');
+      expect(afterFailure(err, 4, 5)).to.equal('retry');
+      expect(afterFailure(err, 5, 5)).to.equal('give-up');
+      expect(afterFailure(err, 1, 1)).to.equal('give-up');
+    }
   });
 });

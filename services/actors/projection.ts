@@ -9,9 +9,11 @@ import {
 } from '@nats-io/jetstream';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { MongoServerError, type Collection, type Document } from 'mongodb';
 import type { Logger } from '../kit/log.js';
+import { isTransient } from '../kit/transient.js';
 import type { PublishedEvent } from './envelope.js';
 import { PartitionLeases } from './leases.js';
 import {
@@ -77,6 +79,8 @@ export interface Projection {
    * for it, it may only lag).
    */
   settled(): Promise<void>;
+  /** Since when (ms) this replica has been waiting for its store to come back; undefined when it is not. */
+  waitingSince(): number | undefined;
 }
 
 /**
@@ -84,9 +88,10 @@ export interface Projection {
  * JetStream consumer, consumed by one replica at a time, delivers them in
  * order; whatever arrived while the previous batch was being written forms
  * the next batch, which is handled and then acked. A failing batch is
- * retried in place (so order holds); if it keeps failing, its events are
- * tried one by one and those that still fail are parked, so one bad event
- * cannot stop the read model.
+ * retried in place (so order holds). An outage of the store (see
+ * kit/transient) is waited out however long it lasts, nothing parked;
+ * another failure that persists has the batch's events tried one by one and
+ * those that still fail parked, so one bad event cannot stop the read model.
  */
 export async function startProjection(options: ProjectionOptions): Promise<Projection> {
   const { actorType } = options;
@@ -127,7 +132,11 @@ export interface DurableConsumerOptions<T> {
    * written call `settled()`, which writes the gathering batch at once.
    */
   lingerMs?: number;
-  /** Tries of a failing batch (with backoff) before its events are tried alone and the failing ones parked. */
+  /**
+   * Tries of a failing batch (with backoff) before its events are tried alone
+   * and the failing ones parked. Failures that are an outage of the store do
+   * not count: those are retried until it is back.
+   */
   maxAttempts?: number;
   /** How soon a standby replica takes over after the consuming one stops renewing its lease. */
   ownershipTtlMs?: number;
@@ -171,6 +180,7 @@ export async function consumeDurably<T>(options: DurableConsumerOptions<T>): Pro
   void options.nc.closed().then(() => ownership.stop().catch(() => undefined));
   return {
     stop: () => ownership.stop(),
+    waitingSince: () => running?.waitingSince(),
     async settled() {
       if (running) return running.settled();
       await options.nc
@@ -259,31 +269,39 @@ async function consumeAsOwner<T>(options: DurableConsumerOptions<T>): Promise<Pr
     await js.publish(options.parkedSubject, msg.data).catch(() => undefined);
     msg.term('projection failed');
   };
-  const behind = writeBehind && new HeldForWriteBehind(writeBehind, { name, log, batchSize, maxAttempts });
+  const stopping = new AbortController();
+  const outage = new StoreOutage(name, log);
+  /** Every event in hand, so JetStream does not redeliver them while an outage is waited out. */
+  const inHand = () => [...pending.map((p) => p.msg), ...(behind?.held ?? [])];
+  const retries = { outage, stopping: stopping.signal, maxAttempts, inHand };
+  const behind = writeBehind && new HeldForWriteBehind(writeBehind, { name, log, batchSize, retries });
   const settle = (msg: JsMsg) => (behind ? behind.hold(msg) : msg.ack());
+  /** Once the owner stops during an outage, what is left stays unacked for the next owner (from the ack floor). */
+  let abandoned = false;
   const apply = async (batch: JsMsg[]) => {
-    for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-      try {
-        await handleBatch(asEvents(batch));
-        for (const msg of batch) settle(msg);
-        return;
-      } catch (err) {
+    const together = await withRetries(
+      () => handleBatch(asEvents(batch)),
+      batch,
+      retries,
+      (error, attempt) =>
         log.warn('projection failed to apply events; retrying', {
           projection: name,
           events: batch.length,
           attempt,
-          error: err,
-        });
-        if (attempt < maxAttempts) await backoff(attempt);
-      }
-    }
+          error,
+        }),
+    );
+    if (together.outcome === 'applied') return batch.forEach(settle);
+    if (together.outcome === 'stopped') return void (abandoned = true);
+    // It keeps failing: each event alone, and those that fail by themselves are parked.
     for (const msg of batch) {
-      try {
-        await handleBatch(asEvents([msg]));
-        settle(msg);
-      } catch (err) {
-        await park(msg, err);
-      }
+      const alone = await withRetries(() => handleBatch(asEvents([msg])), [msg], {
+        ...retries,
+        maxAttempts: 1,
+      });
+      if (alone.outcome === 'applied') settle(msg);
+      else if (alone.outcome === 'failed') await park(msg, alone.error);
+      else return void (abandoned = true);
     }
   };
 
@@ -306,7 +324,7 @@ async function consumeAsOwner<T>(options: DurableConsumerOptions<T>): Promise<Pr
     while (workDue()) {
       if (batchWait() === 0) {
         const batch = pending.splice(0, batchSize).map((p) => p.msg);
-        await apply(batch);
+        if (!abandoned) await apply(batch);
         applied += batch.length;
       }
       if (writeBehindDue()) await behind?.writeAndAck();
@@ -364,7 +382,9 @@ async function consumeAsOwner<T>(options: DurableConsumerOptions<T>): Promise<Pr
   });
   return {
     settled,
+    waitingSince: () => outage.since,
     async stop() {
+      stopping.abort(); // an outage is no longer waited out: the next owner takes the events from the ack floor
       settleRequests.unsubscribe();
       await messages.close();
       await loop;
@@ -386,8 +406,13 @@ class HeldForWriteBehind {
 
   constructor(
     private readonly writeBehind: WriteBehind,
-    private readonly settings: { name: string; log: Logger; batchSize: number; maxAttempts: number },
+    private readonly settings: { name: string; log: Logger; batchSize: number; retries: Retries },
   ) {}
+
+  /** The events applied and not yet acked. */
+  get held(): readonly JsMsg[] {
+    return this.#held;
+  }
 
   hold(msg: JsMsg): void {
     this.#held.push(msg);
@@ -406,30 +431,138 @@ class HeldForWriteBehind {
     return Math.max(0, this.#lastWrite + this.writeBehind.everyMs - now);
   }
 
-  /** Flushes the pending writes, then acks the events they came from; unacked after repeated failures (redelivered later). */
+  /**
+   * Flushes the pending writes, then acks the events they came from. An
+   * outage is waited out; after repeated other failures (or a stop during an
+   * outage) they stay unacked and come again after the ack wait.
+   */
   async writeAndAck(): Promise<void> {
     if (this.#held.length === 0) return;
-    const { name, log, maxAttempts } = this.settings;
+    const { name, log, retries } = this.settings;
     const covered = this.#held.splice(0);
     this.#lastWrite = Date.now();
-    for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-      try {
-        await this.writeBehind.flush();
-        for (const msg of covered) msg.ack();
-        return;
-      } catch (err) {
-        log.warn('projection failed to write behind; retrying', { projection: name, attempt, error: err });
-        if (attempt < maxAttempts) await backoff(attempt);
-      }
-    }
-    log.error('projection gave up writing behind; its events come again after the ack wait', {
-      projection: name,
-      events: covered.length,
-    });
+    const { outcome } = await withRetries(
+      () => this.writeBehind.flush(),
+      covered,
+      retries,
+      (error, attempt) =>
+        log.warn('projection failed to write behind; retrying', { projection: name, attempt, error }),
+    );
+    if (outcome === 'applied') for (const msg of covered) msg.ack();
+    else
+      log.error('projection gave up writing behind; its events come again after the ack wait', {
+        projection: name,
+        events: covered.length,
+      });
   }
 }
 
-const backoff = (attempt: number) => new Promise((r) => setTimeout(r, Math.min(5000, 100 * 2 ** attempt)));
+/**
+ * What a projection does after a write failed: `wait` out an outage of its
+ * store (retried with backoff for as long as it lasts, nothing parked),
+ * `retry` any other failure, or `give-up` once that failed `maxAttempts`
+ * times (`faults`: the failures so far that were not outages, this one included).
+ */
+export function afterFailure(
+  err: unknown,
+  faults: number,
+  maxAttempts: number,
+): 'wait' | 'retry' | 'give-up' {
+  if (isTransient(err)) return 'wait';
+  return faults < maxAttempts ? 'retry' : 'give-up';
+}
+
+/** How a projection's writes are retried (see withRetries). */
+interface Retries {
+  outage: StoreOutage;
+  /** Aborted when the owner stops: an outage is then no longer waited out. */
+  stopping: AbortSignal;
+  maxAttempts: number;
+  /** The other events in hand, kept from redelivery while an outage lasts. */
+  inHand(): JsMsg[];
+}
+
+type Attempted = { outcome: 'applied' } | { outcome: 'failed'; error: unknown } | { outcome: 'stopped' };
+
+/**
+ * Runs `write` until it succeeds (`applied`), fails `maxAttempts` times with
+ * something other than an outage (`failed`), or the owner stops while the
+ * store is away (`stopped`). While an outage lasts, the events in hand are
+ * marked in progress so JetStream holds their redelivery, and order holds.
+ */
+async function withRetries(
+  write: () => Promise<void>,
+  events: readonly JsMsg[],
+  { outage, stopping, maxAttempts, inHand }: Retries,
+  onFault: (error: unknown, attempt: number) => void = () => undefined,
+): Promise<Attempted> {
+  let faults = 0;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await write();
+      outage.over();
+      return { outcome: 'applied' };
+    } catch (error) {
+      const next = afterFailure(error, isTransient(error) ? faults : ++faults, maxAttempts);
+      if (next === 'give-up') return { outcome: 'failed', error };
+      if (next === 'retry') onFault(error, attempt);
+      else {
+        if (stopping.aborted) return { outcome: 'stopped' };
+        outage.began(error);
+        markInProgress([...events, ...inHand()]);
+      }
+      await sleep(backoffMs(attempt), undefined, { signal: stopping }).catch(() => undefined);
+    }
+  }
+}
+
+/** Tells JetStream the events are still being worked on (their ack wait starts again); a closed connection is no matter. */
+function markInProgress(msgs: JsMsg[]): void {
+  try {
+    for (const msg of msgs) msg.working();
+  } catch {
+    // the connection is closed: the events come again to whoever owns the projection next
+  }
+}
+
+/** Between tries: doubling from 200 ms to at most 5 s. */
+const backoffMs = (attempt: number) => Math.min(5000, 100 * 2 ** attempt);
+
+/**
+ * A projection's store outage, for operators: logged once when it begins and
+ * once when it ends (how long, how many tries), and its start exposed for
+ * readiness checks and metrics (Projection.waitingSince).
+ */
+class StoreOutage {
+  since: number | undefined;
+  #tries = 0;
+
+  constructor(
+    private readonly projection: string,
+    private readonly log: Pick<Logger, 'warn' | 'info'>,
+  ) {}
+
+  began(error: unknown): void {
+    this.#tries++;
+    if (this.since !== undefined) return;
+    this.since = Date.now();
+    this.log.warn('projection waiting for its store to come back; retrying, nothing is parked', {
+      projection: this.projection,
+      error,
+    });
+  }
+
+  over(): void {
+    if (this.since === undefined) return;
+    this.log.info('projection resumed after a store outage', {
+      projection: this.projection,
+      seconds: Math.round((Date.now() - this.since) / 100) / 10,
+      tries: this.#tries,
+    });
+    this.since = undefined;
+    this.#tries = 0;
+  }
+}
 
 /**
  * Writes a read-model document unless it already reflects `version` or a

@@ -1,13 +1,15 @@
 import { type NatsConnection, type Subscription } from '@nats-io/transport-node';
 import { connectNats } from '../kit/nats-connect.js';
 import { MongoClient, type Db } from 'mongodb';
+import { Gauge, type Registry } from 'prom-client';
 import { hostname } from 'node:os';
 import { setting } from '../kit/config.js';
 import { connectionSettings } from '../kit/connection-settings.js';
+import type { ReadinessCheck } from '../kit/ops-server.js';
 import type { ServiceContext, StartedService } from '../kit/service.js';
 import { ActorHost, defaultHostOptions } from './actor-host.js';
 import type { PublishedEvent } from './envelope.js';
-import { startProjection, type WriteBehind } from './projection.js';
+import { startProjection, type Projection, type WriteBehind } from './projection.js';
 import type { AnyActorType } from './types.js';
 
 const d = defaultHostOptions;
@@ -130,11 +132,39 @@ export async function startActorService<R extends ActorReadModel>(
   });
   settled = () => projection.settled();
   return {
-    checks: actors.checks,
+    checks: [...(actors.checks ?? []), projectionCheck(service.projection, projection, ctx.metrics)],
     async stop() {
       for (const sub of endpoints) sub.unsubscribe();
       await projection.stop();
       await actors.stop();
+    },
+  };
+}
+
+/**
+ * While a projection waits for its store to come back, the replica is not
+ * ready and `projection_store_outage_seconds` says for how long (0 otherwise):
+ * the read model lags, nothing is lost.
+ */
+function projectionCheck(name: string, projection: Projection, registry: Registry): ReadinessCheck {
+  const waitedSeconds = () => {
+    const since = projection.waitingSince();
+    return since === undefined ? 0 : (Date.now() - since) / 1000;
+  };
+  new Gauge({
+    name: 'projection_store_outage_seconds',
+    help: 'How long the projection has been waiting for its store to come back (0: it is not)',
+    labelNames: ['projection'],
+    registers: [registry],
+    collect() {
+      this.set({ projection: name }, waitedSeconds());
+    },
+  });
+  return {
+    name: 'projection',
+    check: () => {
+      const waited = waitedSeconds();
+      if (waited > 0) throw new Error(`projection ${name} has waited ${waited.toFixed(0)} s for its store`);
     },
   };
 }

@@ -1,6 +1,7 @@
 import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
 import { ApiError, validationFailed } from '../kit/api-error.js';
 import type { Logger } from '../kit/log.js';
+import { isTransient, unavailable } from '../kit/transient.js';
 import { traceFromHeaders, withTrace } from '../kit/trace.js';
 
 // The HTTP edge: tracing, security headers, CORS, bounded JSON bodies, and one
@@ -90,9 +91,10 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
   };
 }
 
-/** Any error as the project's error: known client errors keep their 4xx, the rest is a 500. */
+/** Any error as the project's error: known client errors keep their 4xx, an outage is a 503, the rest a 500. */
 export function toApiError(err: unknown): ApiError {
   if (err instanceof ApiError) return err;
+  if (isTransient(err)) return unavailable('a server this request needs');
   const bodyError = err as { type?: string; status?: number; limit?: number };
   switch (bodyError.type) {
     case 'entity.parse.failed':

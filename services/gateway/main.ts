@@ -1,7 +1,7 @@
 // The gateway process: REST under /api/v1 and the WebSocket at /ws.
 import { connectNats } from '../kit/nats-connect.js';
-import { Redis } from 'ioredis';
 import { loadConfig } from '../kit/config.js';
+import { connectRedis } from '../kit/redis.js';
 import { commonSettings, runService } from '../kit/service.js';
 import { startGateway } from './gateway.js';
 import { registerLiveMetrics } from './live-metrics.js';
@@ -14,7 +14,12 @@ await runService({
   async start({ log, metrics }) {
     const nc = await connectNats({ servers: config.natsUrl, name: 'gateway' });
     // Auto-pipelining: the revocation check and rate count of many sends in one tick share a write.
-    const redis = new Redis(config.redisUrl, { enableAutoPipelining: true });
+    const redis = connectRedis({
+      url: config.redisUrl,
+      commandTimeoutMs: config.redisTimeoutMs,
+      log,
+      options: { enableAutoPipelining: true },
+    });
     const gateway = await startGateway({
       nc,
       redis,

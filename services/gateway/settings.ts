@@ -7,6 +7,7 @@ export const gatewaySettings = {
   host: setting.string('HOST', { default: '0.0.0.0' }),
   natsUrl: identitySettings.natsUrl,
   redisUrl: identitySettings.redisUrl,
+  redisTimeoutMs: identitySettings.redisTimeoutMs,
   jwtSecret: identitySettings.jwtSecret,
   partitions: setting.int('ACTOR_PARTITIONS', { default: 16, min: 1, max: 1024 }),
   /** Origins allowed by CORS, comma-separated; empty allows none (same-origin clients only). */

@@ -1,8 +1,8 @@
 // The identity service process: accounts and sessions over NATS request/reply.
 import { connectNats } from '../kit/nats-connect.js';
-import { Redis } from 'ioredis';
 import { MongoClient } from 'mongodb';
 import { loadConfig } from '../kit/config.js';
+import { connectRedis } from '../kit/redis.js';
 import { commonSettings, runService } from '../kit/service.js';
 import { serveIdentity } from './endpoints.js';
 import { Blocks } from './blocks.js';
@@ -17,7 +17,7 @@ await runService({
   async start({ log }) {
     const nc = await connectNats({ servers: config.natsUrl, name: 'identity' });
     const mongo = await MongoClient.connect(config.mongoUrl);
-    const redis = new Redis(config.redisUrl);
+    const redis = connectRedis({ url: config.redisUrl, commandTimeoutMs: config.redisTimeoutMs, log });
     const identity = new Identity(mongo.db(config.mongoDb), redis, {
       ...config,
       announce: (revocation) => nc.publish(revocationSubject, JSON.stringify(revocation)),

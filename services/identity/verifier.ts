@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import { ApiError } from '../kit/api-error.js';
+import { unavailable } from '../kit/transient.js';
 import { hasExpired, verifyAccessToken, type AccessClaims } from './tokens.js';
 
 const unauthorized = (error: string, message: string) => new ApiError(error, 401, message);
@@ -45,11 +46,19 @@ export class AccessTokenVerifier {
     if (hasExpired(claims, this.now())) throw expired();
   }
 
-  /** Not revoked in Redis: neither the token, nor its login (signed out or reused), nor its user (account deleted). */
+  /**
+   * Not revoked in Redis: neither the token, nor its login (signed out or
+   * reused), nor its user (account deleted). Redis not answering is a 503,
+   * never a 401: the token may well be good, and a client told to sign in
+   * again would drop it.
+   */
   async notRevoked(claims: AccessClaims): Promise<void> {
     const keys = [revokedKey(claims.jti), deletedUserKey(claims.sub)];
     if (claims.sid) keys.push(endedSessionKey(claims.sid));
-    if (await this.redis.exists(keys)) throw tokenRevoked();
+    const revoked = await this.redis.exists(keys).catch(() => {
+      throw unavailable('the token revocation list');
+    });
+    if (revoked) throw tokenRevoked();
   }
 
   /** Revokes every access token of a login (they live at most `accessTtlMs`). */

@@ -9,4 +9,6 @@ export const connectionSettings = {
   }),
   mongoDb: setting.string('MONGO_DB', { default: 'metachat' }),
   redisUrl: setting.url('REDIS_URL', { protocols: ['redis', 'rediss'], default: 'redis://127.0.0.1:6379' }),
+  /** The longest a Redis command waits before the caller gets a 503 (see connectRedis). */
+  redisTimeoutMs: setting.duration('REDIS_TIMEOUT', { default: 1000 }),
 };

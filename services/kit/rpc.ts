@@ -1,6 +1,7 @@
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import { ApiError } from './api-error.js';
 import type { Logger } from './log.js';
+import { isTransient, unavailable } from './transient.js';
 import { traceHeaders, traceOfMessage } from './nats-trace.js';
 import { withTrace } from './trace.js';
 
@@ -34,7 +35,10 @@ export function serveRpc(
           reply = { ok: true, value: await handler(body) };
         } catch (e) {
           if (e instanceof ApiError) reply = { ok: false, error: e.toJSON() };
-          else {
+          else if (isTransient(e)) {
+            log.warn('rpc handler found a server it needs unavailable', { subject, error: e });
+            reply = { ok: false, error: unavailable('a server this request needs').toJSON() };
+          } else {
             log.error('rpc handler failed', { subject, error: e });
             reply = {
               ok: false,

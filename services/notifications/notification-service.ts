@@ -1,6 +1,5 @@
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import { connectNats } from '../kit/nats-connect.js';
-import { Redis } from 'ioredis';
 import { MongoClient } from 'mongodb';
 import { ActorClient } from '../actors/client.js';
 import type { PublishedEvent } from '../actors/envelope.js';
@@ -12,6 +11,7 @@ import { userIdPattern } from '../actors/command-fields.js';
 import { validationFailed } from '../kit/api-error.js';
 import { setting } from '../kit/config.js';
 import { connectionSettings } from '../kit/connection-settings.js';
+import { connectRedis } from '../kit/redis.js';
 import { jsonObject } from '../kit/json-object.js';
 import type { Logger } from '../kit/log.js';
 import { callRpc, serveRpc } from '../kit/rpc.js';
@@ -61,7 +61,7 @@ type Config = {
 export async function startNotificationService(config: Config, ctx: ServiceContext): Promise<StartedService> {
   const nc = await connectNats({ servers: config.natsUrl, name: 'notifications' });
   const mongo = await MongoClient.connect(config.mongoUrl);
-  const redis = new Redis(config.redisUrl);
+  const redis = connectRedis({ url: config.redisUrl, commandTimeoutMs: config.redisTimeoutMs, log: ctx.log });
   const store = new NotificationStore(mongo.db(config.mongoDb));
   await store.ensureIndexes();
   const presence = new PresenceStore(redis, 0);

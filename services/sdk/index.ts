@@ -227,7 +227,8 @@ export class MetaChat {
         }
         if (!(err instanceof MetaChatError) || !retryable(err.status) || attempt >= this.#sendAttempts)
           throw err;
-        await new Promise((r) => setTimeout(r, 100 * 2 ** attempt));
+        // Doubling, but at most 5 s apart: a send retried through an outage goes soon after it ends.
+        await new Promise((r) => setTimeout(r, Math.min(5000, 100 * 2 ** attempt)));
       }
     }
   }
@@ -529,7 +530,8 @@ export class LiveEvents implements AsyncIterable<RoomEvent> {
         this.close();
         return;
       }
-      if (!this.#closed) setTimeout(() => this.#connect(), 200);
+      // 1013: the gateway is up but something it needs is not (e.g. Redis); give it longer than a dropped line.
+      if (!this.#closed) setTimeout(() => this.#connect(), code === 1013 ? 1000 : 200);
     };
     ws.onerror = () => undefined;
   }

@@ -41,7 +41,7 @@ export async function startFerretDB(slot: ServerSlot): Promise<RunningServer<Mon
   });
   const url = `mongodb://127.0.0.1:${slot.port}/`;
   await waitUntilReady(proc, () => pingMongo(url), slot.timeoutMs);
-  return { details: { url, port: slot.port }, stop: () => proc.stop() };
+  return { details: { url, port: slot.port }, stop: () => proc.stop(), kill: () => proc.kill() };
 }
 
 async function pingMongo(url: string): Promise<boolean> {

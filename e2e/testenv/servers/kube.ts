@@ -30,11 +30,14 @@ export async function startKube(slot: ServerSlot): Promise<RunningServer<KubeDet
   const stopAll = async () => {
     for (const proc of started.reverse()) await proc.stop();
   };
+  const killAll = async () => {
+    await Promise.all(started.map((proc) => proc.kill()));
+  };
   try {
     const etcdUrl = await startEtcd(slot, started);
     const details = await startApiServer(slot, etcdUrl, started);
     await startControllerManager(slot, details, started);
-    return { details, stop: stopAll };
+    return { details, stop: stopAll, kill: killAll };
   } catch (err) {
     await stopAll();
     throw err;

@@ -32,7 +32,7 @@ export async function startNats(slot: ServerSlot): Promise<RunningServer<NatsDet
   });
   const url = `nats://127.0.0.1:${slot.port}`;
   await waitUntilReady(proc, () => jetStreamAnswers(url), slot.timeoutMs);
-  return { details: { url, port: slot.port }, stop: () => proc.stop() };
+  return { details: { url, port: slot.port }, stop: () => proc.stop(), kill: () => proc.kill() };
 }
 
 async function jetStreamAnswers(url: string): Promise<boolean> {

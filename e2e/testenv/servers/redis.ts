@@ -32,7 +32,7 @@ export async function startRedis(slot: ServerSlot): Promise<RunningServer<RedisD
   });
   const url = `redis://127.0.0.1:${slot.port}`;
   await waitUntilReady(proc, () => ping(url), slot.timeoutMs);
-  return { details: { url, port: slot.port }, stop: () => proc.stop() };
+  return { details: { url, port: slot.port }, stop: () => proc.stop(), kill: () => proc.kill() };
 }
 
 async function ping(url: string): Promise<boolean> {

@@ -8,4 +8,6 @@ export interface ServerSlot {
 export interface RunningServer<Details> {
   details: Details;
   stop(): Promise<void>;
+  /** SIGKILL, for tests of a server's crash. */
+  kill(): Promise<void>;
 }

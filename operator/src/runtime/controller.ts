@@ -1,6 +1,7 @@
 import { makeInformer, type Informer, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { Logger } from '../../../services/kit/log.js';
+import { nextRestart, type WatchFailures } from './watch-restarts.js';
 import { WorkQueue } from './work-queue.js';
 
 export interface Watched {
@@ -57,12 +58,30 @@ export class Controller {
       informer.on('add', enqueue);
       informer.on('update', enqueue);
       informer.on('delete', enqueue);
+      /** Starts (or restarts) the watch; one that starts without a failure ends the run of failures. */
+      const failures: WatchFailures = { count: 0, firstAt: 0, warned: false };
+      const start = async () => {
+        if (this.#stopped) return;
+        const before = failures.count;
+        await informer.start().catch(() => undefined);
+        if (failures.count !== before || before === 0) return;
+        if (failures.warned)
+          this.options.log.info('watch restored', { path: watched.path, failures: before });
+        Object.assign(failures, { count: 0, firstAt: 0, warned: false });
+      };
       informer.on('error', (err: unknown) => {
         if (this.#stopped) return;
-        this.options.log.warn('watch failed; restarting it', { path: watched.path, error: err });
-        setTimeout(() => void informer.start().catch(() => undefined), 1000);
+        failures.count++;
+        if (failures.count === 1) failures.firstAt = Date.now();
+        const { delayMs, warn } = nextRestart(failures, err, Date.now());
+        const fields = { path: watched.path, failures: failures.count, retryInMs: delayMs, error: err };
+        if (warn) {
+          failures.warned = true;
+          this.options.log.warn('watch keeps failing; retrying with backoff', fields);
+        } else this.options.log.debug('watch failed; restarting it', fields);
+        setTimeout(() => void start(), delayMs);
       });
-      await informer.start();
+      await start();
       this.#informers.push(informer);
     }
     this.#resync = setInterval(
