@@ -67,7 +67,7 @@ mkdir -p "$rootfs/usr/local/lib/node_modules/npm"
 tar -xzf "$tmp/npm-$npm_version.tgz" -C "$rootfs/usr/local/lib/node_modules/npm" --strip-components=1
 ln -s ../lib/node_modules/npm/bin/npm-cli.js "$rootfs/usr/local/bin/npm"
 ln -s ../lib/node_modules/npm/bin/npx-cli.js "$rootfs/usr/local/bin/npx"
-env -i chroot "$rootfs" /usr/local/bin/node -e 'process.exit(process.version === "v'"$node_version"'" ? 0 : 1)'
+chroot "$rootfs" /usr/bin/env -i /usr/local/bin/node -e 'process.exit(process.version === "v'"$node_version"'" ? 0 : 1)'
 
 ctr="$(bah from --quiet scratch)"
 mnt="$(bah mount "$ctr")"
