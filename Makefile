@@ -6,8 +6,10 @@ SHELL := bash
 .SHELLFLAGS := -euo pipefail -c
 .DEFAULT_GOAL := help
 NPM_STAMP := node_modules/.metachat-installed
+IMAGE ?= ghcr.io/metachat/metachat:$(shell node -p 'require("./package.json").version')
+IMAGE_ARCHIVE ?= .build/metachat-image.oci.tar
 
-.PHONY: help deps servers model build dev test check test-unit test-int bench clean-cache
+.PHONY: help deps servers model build image dev test check test-unit test-int bench clean-cache
 
 help:
 	@echo "make dev        bring up the platform locally (Ctrl-C stops it)"
@@ -15,6 +17,7 @@ help:
 	@echo "make bench      benchmarks with baselines, side by side"
 	@echo "make model      train the mood model (seeded) into models/mood/artifacts and print its evaluation"
 	@echo "make build      compile services and operator to dist/ (what an image ships)"
+	@echo "make image      build the Dockerfile without a daemon (buildah) into $(IMAGE_ARCHIVE)"
 	@echo "make servers    build the Go-built test servers into the cache (idempotent)"
 
 $(NPM_STAMP): package.json package-lock.json
@@ -50,6 +53,9 @@ model: deps
 
 build: deps
 	npm run --silent build
+
+image: deps
+	@e2e/image/build-image.sh $(IMAGE_ARCHIVE) $(IMAGE)
 
 bench: servers build
 	npx tsx bench/actors.bench.ts

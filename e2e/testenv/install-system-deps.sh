@@ -6,6 +6,10 @@ set -euo pipefail
 missing=()
 command -v redis-server >/dev/null || [[ -x /usr/bin/redis-server ]] || missing+=(redis-server)
 command -v flock >/dev/null || missing+=(util-linux)
+# `make image`: daemonless image builds (buildah runs RUN steps with runc) on a base made by debootstrap.
+command -v buildah >/dev/null || missing+=(buildah)
+command -v runc >/dev/null || [[ -x /usr/sbin/runc ]] || missing+=(runc)
+command -v debootstrap >/dev/null || [[ -x /usr/sbin/debootstrap ]] || missing+=(debootstrap)
 
 if ((${#missing[@]})); then
   echo "installing: ${missing[*]}" >&2

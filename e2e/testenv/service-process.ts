@@ -24,7 +24,7 @@ export interface ServiceProcess {
 export async function startServiceProcess(
   entry: string,
   env: NodeJS.ProcessEnv,
-  options: { nodeArgs?: string[] } = {},
+  options: { nodeArgs?: string[]; args?: string[] } = {},
 ): Promise<ServiceProcess> {
   // METACHAT_NODE_ARGS adds node flags to every service (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
   const nodeArgs = [
@@ -32,7 +32,7 @@ export async function startServiceProcess(
     ...(options.nodeArgs ?? []),
     ...(entry.endsWith('.ts') ? ['--import', 'tsx'] : []),
   ];
-  const child = spawn(process.execPath, [...nodeArgs, entry], {
+  const child = spawn(process.execPath, [...nodeArgs, entry, ...(options.args ?? [])], {
     // The child watches its stdin: when this process dies, the pipe closes and the child stops.
     env: { ...process.env, OPS_PORT: '0', METACHAT_EXIT_WITH_PARENT: '1', ...env },
     stdio: ['pipe', 'pipe', 'pipe'],

@@ -1,5 +1,6 @@
 // Loads the committed model and scores texts in batches (TF.js, wasm backend).
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
 import '@tensorflow/tfjs-backend-wasm';
 import {
   builtinArtifacts,
@@ -34,7 +35,7 @@ export class MoodModel {
   readonly #vocabulary: ReadonlyMap<string, number> | undefined;
 
   private constructor(
-    private readonly model: tf.LayersModel,
+    private readonly model: tfl.LayersModel,
     readonly metadata: ModelMetadata,
     readonly digest: string,
   ) {
@@ -59,9 +60,9 @@ export class MoodModel {
       weightsManifest: { weights: tf.io.WeightsManifestEntry[] }[];
     };
     const { weights } = bundle;
-    let model: tf.LayersModel;
+    let model: tfl.LayersModel;
     try {
-      model = await tf.loadLayersModel(
+      model = await tfl.loadLayersModel(
         tf.io.fromMemory({
           modelTopology: json.modelTopology,
           weightSpecs: json.weightsManifest[0]!.weights,

@@ -1,7 +1,9 @@
 // `make model`: trains the English valence model on the labelled sentences
 // (seeded, reproducible), evaluates it and the lexicon baselines on held-out
 // sentences and on MetaChat's own evaluation lines, and writes the artifacts.
-import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-cpu'; // registers the cpu backend that training runs on
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { baselines, evaluate, formatTable } from './evaluate.js';
@@ -84,7 +86,7 @@ function vocabularyOf(rows: Labelled[]): { words: string[]; vectors: Float32Arra
   return { words: found.words.slice(0, kept), vectors: found.vectors.slice(0, kept * wordVectorDims) };
 }
 
-function progress(epoch: number, logs: tf.Logs | undefined): void {
+function progress(epoch: number, logs: tfl.Logs | undefined): void {
   const done = Math.round(((epoch + 1) / epochs) * 30);
   process.stderr.write(
     `\rtraining [${'#'.repeat(done)}${'.'.repeat(30 - done)}] epoch ${epoch + 1}/${epochs} loss ${logs?.loss?.toFixed(4)}`,
@@ -111,9 +113,9 @@ console.error(`vocabulary: ${words.words.length} words with vectors`);
 
 // Hashed word and word-pair features and lexicon scores, beside the mean word
 // vector (a frozen dense layer holding the vectors turns the bag into it).
-const hashedInput = tf.input({ shape: [featureCount], name: 'hashed' });
-const bagInput = tf.input({ shape: [words.words.length], name: 'words' });
-const meanVector = tf.layers
+const hashedInput = tfl.input({ shape: [featureCount], name: 'hashed' });
+const bagInput = tfl.input({ shape: [words.words.length], name: 'words' });
+const meanVector = tfl.layers
   .dense({
     units: wordVectorDims,
     useBias: false,
@@ -121,25 +123,25 @@ const meanVector = tf.layers
     weights: [tf.tensor2d(words.vectors, [words.words.length, wordVectorDims])],
     name: 'word_vectors',
   })
-  .apply(bagInput) as tf.SymbolicTensor;
-const joined = tf.layers.concatenate().apply([hashedInput, meanVector]) as tf.SymbolicTensor;
-const hidden = tf.layers
+  .apply(bagInput) as tfl.SymbolicTensor;
+const joined = tfl.layers.concatenate().apply([hashedInput, meanVector]) as tfl.SymbolicTensor;
+const hidden = tfl.layers
   .dense({
     units: hiddenUnits,
     activation: 'relu',
-    kernelInitializer: tf.initializers.glorotUniform({ seed }),
-    kernelRegularizer: tf.regularizers.l2({ l2: 1e-3 }),
+    kernelInitializer: tfl.initializers.glorotUniform({ seed }),
+    kernelRegularizer: tfl.regularizers.l2({ l2: 1e-3 }),
   })
-  .apply(joined) as tf.SymbolicTensor;
-const dropped = tf.layers.dropout({ rate: 0.5, seed }).apply(hidden) as tf.SymbolicTensor;
-const output = tf.layers
+  .apply(joined) as tfl.SymbolicTensor;
+const dropped = tfl.layers.dropout({ rate: 0.5, seed }).apply(hidden) as tfl.SymbolicTensor;
+const output = tfl.layers
   .dense({
     units: 1,
     activation: 'sigmoid',
-    kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 1 }),
+    kernelInitializer: tfl.initializers.glorotUniform({ seed: seed + 1 }),
   })
-  .apply(dropped) as tf.SymbolicTensor;
-const model = tf.model({ inputs: [hashedInput, bagInput], outputs: output });
+  .apply(dropped) as tfl.SymbolicTensor;
+const model = tfl.model({ inputs: [hashedInput, bagInput], outputs: output });
 model.compile({ optimizer: tf.train.adam(0.003), loss: 'binaryCrossentropy', metrics: ['accuracy'] });
 const x = inputs(train, vocabulary);
 const y = tf.tensor2d(train.map((r) => [r.positive ? 1 : 0]));
@@ -170,7 +172,7 @@ await model.save(
       `${artifacts}model.json`,
       JSON.stringify({
         format: 'layers-model',
-        generatedBy: `TensorFlow.js tfjs-layers v${tf.version_layers}`,
+        generatedBy: `TensorFlow.js tfjs-layers v${tfl.version_layers}`,
         modelTopology: saved.modelTopology,
         weightsManifest: [{ paths: ['weights.bin'], weights: saved.weightSpecs }],
       }),

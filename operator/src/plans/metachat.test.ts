@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { programNames } from '../../../services/programs.js';
 import { planMetaChat, type K8sObject, type MetaChatResource } from './metachat.js';
 
 const base: MetaChatResource = {
@@ -96,6 +97,19 @@ describe('MetaChat plan', () => {
         'app.kubernetes.io/instance': 'prod',
         'app.kubernetes.io/managed-by': 'metachat-operator',
       });
+    }
+  });
+
+  it("runs each service's own program of the image's entry point", () => {
+    const deployments = planMetaChat(base).filter((o) => o.kind === 'Deployment') as unknown as {
+      metadata: { name: string; labels: Record<string, string> };
+      spec: { template: { spec: { containers: { args: string[] }[] } } };
+    }[];
+    expect(deployments).to.have.length(8);
+    for (const d of deployments) {
+      const component = d.metadata.labels['app.kubernetes.io/component']!;
+      expect(programNames, d.metadata.name).to.include(component);
+      expect(d.spec.template.spec.containers[0]!.args, d.metadata.name).to.deep.equal([component]);
     }
   });
 

@@ -5,6 +5,7 @@ import {
   type PlatformService,
   type ServiceSpec,
 } from '../api/metachat.js';
+import type { ProgramName } from '../../../services/programs.js';
 
 // The plan of a MetaChat: the Kubernetes objects its spec asks for. Pure: the
 // reconciler applies what this returns (server-side apply) and deletes owned
@@ -164,7 +165,8 @@ export function serviceDeployment(
               {
                 name: service,
                 image: `${spec.image}:${spec.version ?? 'latest'}`,
-                args: [service],
+                // The image's entry point runs the program its first argument names.
+                args: [service satisfies ProgramName],
                 ports,
                 envFrom: [{ configMapRef: { name: configMap } }],
                 env: [
