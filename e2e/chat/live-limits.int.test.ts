@@ -64,6 +64,7 @@ describe('gateway memory under hostile live sockets: every map stays bounded', f
     await ann.register('limits-ann@example.com', 'Ann', 'ann-password');
     const bobId = (await bob.register('limits-bob@example.com', 'Bob', 'bob-password')).id;
     room = (await ann.createRoom('Limits', { members: [bobId] })).id;
+    await bob.acceptInvitation(room);
     idle = await liveSizes(platform);
     expect(Object.values(idle).every((v) => v === 0)).to.equal(true, JSON.stringify(idle));
   });

@@ -62,6 +62,7 @@ describe('live socket privacy: nothing of a room before membership is confirmed,
     bobId = (await bob.register('live-bob@example.com', 'Bob', 'bob-password')).id;
     await eve.register('live-eve@example.com', 'Eve', 'eve-password');
     secret = (await ann.createRoom('Secret', { members: [bobId], visibility: 'private' })).id;
+    await bob.acceptInvitation(secret);
   });
   after(async () => {
     for (const ws of sockets) ws.close();
@@ -169,6 +170,7 @@ describe('live socket privacy: nothing of a room before membership is confirmed,
 
   it("drops a member from the room's fan-out when they leave or are removed", async () => {
     const room = (await ann.createRoom('Shrinking', { members: [bobId] })).id;
+    await bob.acceptInvitation(room);
     const bobLive = await raw(bob);
     const annLive = await raw(ann);
     for (const live of [bobLive, annLive]) subscribe(live.ws, [{ room, after: 0 }]);
