@@ -77,11 +77,12 @@ function stream(name: string, ...uses: StreamUse[]): Grant {
 /** A KV bucket the service creates, reads, watches and writes. */
 const kv = (bucket: string): Grant =>
   merge(stream(`KV_${bucket}`, 'read', 'manage'), { publish: [`$KV.${bucket}.>`] });
-/** An object store the service reads (`write`: and writes). */
+/** An object store the service creates and reads (`write`: and writes). */
 const objects = (store: string, write = false): Grant =>
-  merge(stream(`OBJ_${store}`, 'read', ...(write ? (['manage', 'erase'] as const) : [])), {
-    ...(write ? { publish: [`$O.${store}.>`] } : {}),
-  });
+  merge(
+    stream(`OBJ_${store}`, 'read', 'manage', ...(write ? (['erase'] as const) : [])),
+    write ? { publish: [`$O.${store}.>`] } : {},
+  );
 
 /** Sends commands to and queries actors of a type; results come on the caller's reply subjects. */
 const actorClient = (type: string): Grant =>
@@ -117,6 +118,9 @@ const actorHost = (type: string): Grant =>
       subscribe: [`actor.ctl.${type}.>`],
     },
   );
+
+/** A durable consumer of mood scores, parking on its own subject. */
+const moodScores = (name: string): Grant => durable(name, moodStream, `mood.parked.${name}`);
 
 const moodEvents = (...uses: StreamUse[]) => stream(moodStream, 'manage', ...uses);
 
@@ -197,7 +201,8 @@ const grants: Record<NatsService, Grant[]> = {
     actorHost('room'),
     actorClient('room'),
     projection('chat-read-model', 'room'),
-    durable('chat-mood-rule', moodStream, 'mood.parked.chat-mood-rule'),
+    moodScores('chat-mood-rule'),
+    moodScores('chat-message-moods'),
     moodEvents('read', 'erase'),
     { publish: ['chat.receipts.*'] },
   ],
@@ -205,6 +210,7 @@ const grants: Record<NatsService, Grant[]> = {
     serves(...Object.values(s.diary)),
     actorHost('diary'),
     projection('diary-read-model', 'diary'),
+    moodScores('diary-entry-moods'),
     moodEvents('erase'),
   ],
   mood: [
@@ -218,7 +224,7 @@ const grants: Record<NatsService, Grant[]> = {
   ],
   portrait: [
     serves(s.portrait.get, s.portrait.many, s.portrait.timeline, s.portrait.forget),
-    durable('portraits', moodStream, 'mood.parked.portraits'),
+    moodScores('portraits'),
     { publish: [s.portrait.updated] },
   ],
   matching: [
