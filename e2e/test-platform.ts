@@ -16,7 +16,8 @@ export async function startTestPlatform(
     natsUsers?: boolean;
   } = {},
 ): Promise<Platform> {
-  const { natsUsers, ...platformOptions } = options;
+  // METACHAT_NATS_USERS=1 runs any suite so, to find a subject a service lacks.
+  const { natsUsers = process.env.METACHAT_NATS_USERS === '1', ...platformOptions } = options;
   const ownNats = options.natsUrl ? undefined : await startTestEnv({ servers: ['nats'], natsUsers });
   try {
     const platform = await startPlatform({

@@ -58,6 +58,9 @@ describe('NATS permissions of each service', () => {
       'operator',
     ]);
     expect(natsServices.filter((s) => maySubscribe(s, 'actor.cmd.room.3.r1'))).to.deep.equal([]);
+    // Matching asks rooms what they are (recommendations), and may not command them.
+    expect(mayPublish('matching', 'actor.ctl.room.3')).to.equal(true);
+    expect(mayPublish('mood', 'actor.ctl.room.3')).to.equal(false);
   });
 
   it('lets only identity announce revocations and only the room host append room events', () => {

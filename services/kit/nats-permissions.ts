@@ -84,12 +84,19 @@ const objects = (store: string, write = false): Grant =>
     write ? { publish: [`$O.${store}.>`] } : {},
   );
 
+/** Asks actors of a type read-only questions (their current state), sending no commands. */
+const actorQueries = (type: string): Grant => ({ publish: [`actor.ctl.${type}.>`] });
+
 /** Sends commands to and queries actors of a type; results come on the caller's reply subjects. */
 const actorClient = (type: string): Grant =>
-  merge(stream(streams.commands(type)), {
-    publish: [`actor.cmd.${type}.>`, `actor.ctl.${type}.>`],
-    subscribe: [subjects.replyTo('>')],
-  });
+  merge(
+    stream(streams.commands(type)),
+    {
+      publish: [`actor.cmd.${type}.>`],
+      subscribe: [subjects.replyTo('>')],
+    },
+    actorQueries(type),
+  );
 
 /** A durable consumer of a stream: the lease bucket of its name and the settle requests between replicas. */
 const durable = (name: string, from: string, parked: string): Grant =>
@@ -236,6 +243,8 @@ const grants: Record<NatsService, Grant[]> = {
       s.matching.recommendations,
     ),
     calls(s.portrait.get, s.portrait.many, s.diary.foundHelpful),
+    // Recommendations name public rooms: what they are is asked of the room.
+    actorQueries('room'),
     { publish: [s.matching.changed], subscribe: [s.matching.changed, s.portrait.updated] },
   ],
   notifications: [
