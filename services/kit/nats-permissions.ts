@@ -1,5 +1,5 @@
 // Who may publish and subscribe to what on NATS: one table for every
-// MetaChat program, rendered into the nats-server's authorization (ADR 0012).
+// MetaChat program, rendered into the nats-server's authorization (ADR 0013).
 // A subject a service is not given here is refused by the server.
 import { leaseBucket, projectionLeaseBucket, streams, subjects } from '../actors/topology.js';
 import { chatSubjects } from '../chat/endpoints.js';
@@ -140,47 +140,25 @@ const s = {
   notifications: notificationSubjects,
 };
 
-/** The user-facing requests: they carry the signed-in user's claims or id, so only the gateway makes them. */
+/** Requests between services that no user's request turns into: the gateway may not make them. */
+const platformInternal = new Set<string>([
+  s.identity.resolve, // emails → user ids: the operator's, for declared rooms
+  s.portrait.many, // matching's index
+  s.portrait.updated, // an announcement, not a request
+  s.matching.changed, // an announcement, not a request
+  s.diary.foundHelpful, // matching's recommendations
+]);
+
+/**
+ * The user-facing requests: they carry the signed-in user's claims or id, so
+ * only the gateway makes them. Every request subject the services declare
+ * is one, unless it is platform-internal.
+ */
 const userFacing = [
-  s.identity.register,
-  s.identity.login,
-  s.identity.refresh,
-  s.identity.logout,
-  s.identity.profile,
-  s.identity.updateProfile,
-  s.identity.setBlock,
-  s.identity.blocks,
-  s.identity.confirmPassword,
-  s.identity.deleteAccount,
-  s.chat.history,
-  s.chat.rooms,
-  s.chat.events,
-  s.chat.search,
-  s.chat.memberOf,
-  s.chat.markRead,
-  s.chat.receipts,
-  s.chat.unread,
-  s.chat.exportUser,
-  s.chat.forgetUser,
-  s.diary.list,
-  s.diary.readShared,
-  s.diary.markHelpful,
-  s.diary.exportUser,
-  s.diary.forgetUser,
-  s.portrait.get,
-  s.portrait.timeline,
-  s.portrait.forget,
-  s.matching.optIn,
-  s.matching.status,
-  s.matching.forget,
-  s.matching.matches,
-  s.matching.recommendations,
-  s.notifications.list,
-  s.notifications.markRead,
-  s.notifications.forget,
+  ...Object.values(s).flatMap((subjects) => Object.values(subjects)),
   moodSubjects.analyze,
   moodSubjects.analyzeWith('*'),
-];
+].filter((subject) => !platformInternal.has(subject));
 
 const grants: Record<NatsService, Grant[]> = {
   gateway: [
@@ -196,6 +174,8 @@ const grants: Record<NatsService, Grant[]> = {
         'presence.v1.changed',
         'typing.v1.room.*',
         'chat.receipts.*',
+        // Live mood frames: each message's score as the mood service announces it.
+        moodSubjects.analyzedInRoom('*'),
       ],
     },
   ],

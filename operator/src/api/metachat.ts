@@ -41,7 +41,7 @@ const connectionSchema = (scheme: string) =>
     ],
   }) as const;
 
-/** The NATS connection, and optionally a user per service (ADR 0012). */
+/** The NATS connection, and optionally a user per service (ADR 0013). */
 const natsSchema = {
   ...connectionSchema('nats'),
   properties: {

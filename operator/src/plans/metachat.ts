@@ -118,7 +118,7 @@ const fromSecret = (name: string, ref: { name: string; key: string }): EnvVar =>
 export const trustedProxyHops = (spec: MetaChatSpec): number =>
   spec.trustedProxyHops ?? (spec.ingress ? 1 : 0);
 
-/** The service's own NATS user, when the spec names a Secret of passwords (ADR 0012). */
+/** The service's own NATS user, when the spec names a Secret of passwords (ADR 0013). */
 function natsUserEnv(spec: MetaChatSpec, service: PlatformService): EnvVar[] {
   const secret = spec.nats.usersSecret;
   if (!secret) return [];
