@@ -61,6 +61,10 @@ describe('NATS permissions of each service', () => {
     // Matching asks rooms what they are (recommendations), and may not command them.
     expect(mayPublish('matching', 'actor.ctl.room.3')).to.equal(true);
     expect(mayPublish('mood', 'actor.ctl.room.3')).to.equal(false);
+    // Matching names the people it matches, and asks identity nothing else.
+    expect(permissionsFor('matching').publish.allow.filter((s) => s.startsWith('identity.'))).to.deep.equal([
+      identitySubjects.known,
+    ]);
   });
 
   it('lets only identity announce revocations and only the room host append room events', () => {

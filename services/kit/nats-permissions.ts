@@ -222,7 +222,8 @@ const grants: Record<NatsService, Grant[]> = {
       s.matching.matches,
       s.matching.recommendations,
     ),
-    calls(s.portrait.get, s.portrait.many, s.diary.foundHelpful),
+    // Portraits to match, helpful marks to recommend by, the names of the people matched.
+    calls(s.portrait.get, s.portrait.many, s.diary.foundHelpful, s.identity.known),
     // Recommendations name public rooms: what they are is asked of the room.
     actorQueries('room'),
     { publish: [s.matching.changed], subscribe: [s.matching.changed, s.portrait.updated] },
