@@ -191,6 +191,8 @@ const grants: Record<NatsService, Grant[]> = {
     moodScores('chat-mood-rule'),
     moodScores('chat-message-moods'),
     moodEvents('read', 'erase'),
+    // Account deletion erases what was parked of the person.
+    stream(streams.parked, 'read', 'erase'),
     { publish: ['chat.receipts.*'] },
   ],
   diary: [
@@ -199,6 +201,7 @@ const grants: Record<NatsService, Grant[]> = {
     projection('diary-read-model', 'diary'),
     moodScores('diary-entry-moods'),
     moodEvents('erase'),
+    stream(streams.parked, 'read', 'erase'),
   ],
   mood: [
     serves(moodSubjects.analyze, moodSubjects.analyzeWith('*')),
@@ -229,7 +232,7 @@ const grants: Record<NatsService, Grant[]> = {
     { publish: [s.matching.changed], subscribe: [s.matching.changed, s.portrait.updated] },
   ],
   notifications: [
-    serves(s.notifications.list, s.notifications.markRead, s.notifications.forget),
+    serves(...Object.values(s.notifications)),
     calls(s.identity.blocks),
     actorClient('room'),
     projection('notifications', 'room'),
