@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
+import type { NatsAuth } from '../services/kit/connection-settings.js';
+import type { NatsService } from '../services/kit/nats-permissions.js';
 import { eventually } from './testenv/eventually.js';
 import { startServiceProcess, type ServiceProcess } from './testenv/service-process.js';
 
@@ -19,6 +21,8 @@ export interface Platform {
   natsUrl: string;
   /** The MongoDB database the services use. */
   database: string;
+  /** Each service's NATS user, when the server has authorization on. */
+  natsUsers?: Record<NatsService, NatsAuth>;
   stop(): Promise<void>;
 }
 
@@ -41,6 +45,8 @@ export interface PlatformOptions {
   notifications?: boolean;
   /** Extra settings for every service (e.g. short leases for failover tests). */
   env?: Record<string, string>;
+  /** Each service's NATS user, when the server has authorization on (see startNats). */
+  natsUsers?: Record<NatsService, NatsAuth>;
 }
 
 export async function startPlatform(servers: PlatformOptions): Promise<Platform> {
@@ -57,6 +63,11 @@ export async function startPlatform(servers: PlatformOptions): Promise<Platform>
     RATE_LIMITS: 'off',
     ...servers.env,
   };
+  // Each service signs in as its own NATS user, as deployed.
+  const as = (service: NatsService) => {
+    const auth = servers.natsUsers?.[service];
+    return auth ? { NATS_USER: auth.user, NATS_PASSWORD: auth.pass } : {};
+  };
   const started: ServiceProcess[] = [];
   const stop = async () => {
     await Promise.all(started.map((p) => p.stop()));
@@ -68,11 +79,14 @@ export async function startPlatform(servers: PlatformOptions): Promise<Platform>
       return proc;
     };
     const [identity, ...chat] = await Promise.all([
-      ready(startServiceProcess(entry('identity/main.ts'), { ...common, LOG_LEVEL: 'info' })),
+      ready(
+        startServiceProcess(entry('identity/main.ts'), { ...common, ...as('identity'), LOG_LEVEL: 'info' }),
+      ),
       ...Array.from({ length: servers.chatReplicas ?? 1 }, (_, i) =>
         ready(
           startServiceProcess(entry('chat/main.ts'), {
             ...common,
+            ...as('chat'),
             LOG_LEVEL: 'info',
             REPLICA_ID: `chat-${i}`,
           }),
@@ -81,17 +95,27 @@ export async function startPlatform(servers: PlatformOptions): Promise<Platform>
     ]);
     const mood =
       servers.mood || servers.moodLayer
-        ? await ready(startServiceProcess(entry('mood/main.ts'), { ...common, LOG_LEVEL: 'info' }))
+        ? await ready(
+            startServiceProcess(entry('mood/main.ts'), { ...common, ...as('mood'), LOG_LEVEL: 'info' }),
+          )
         : undefined;
     const moodLayer = servers.moodLayer
       ? await Promise.all(
-          ['diary', 'portrait', 'matching'].map((name) =>
-            ready(startServiceProcess(entry(`${name}/main.ts`), { ...common, LOG_LEVEL: 'info' })),
+          (['diary', 'portrait', 'matching'] as const).map((name) =>
+            ready(
+              startServiceProcess(entry(`${name}/main.ts`), { ...common, ...as(name), LOG_LEVEL: 'info' }),
+            ),
           ),
         )
       : [];
     const notifications = servers.notifications
-      ? await ready(startServiceProcess(entry('notifications/main.ts'), { ...common, LOG_LEVEL: 'info' }))
+      ? await ready(
+          startServiceProcess(entry('notifications/main.ts'), {
+            ...common,
+            ...as('notifications'),
+            LOG_LEVEL: 'info',
+          }),
+        )
       : undefined;
     const optional = [mood, notifications].filter((p): p is ServiceProcess => p !== undefined);
     for (const proc of [identity!, ...chat, ...optional, ...moodLayer])
@@ -99,7 +123,12 @@ export async function startPlatform(servers: PlatformOptions): Promise<Platform>
     const gateways = await Promise.all(
       Array.from({ length: servers.gateways ?? 1 }, async () => {
         const proc = await ready(
-          startServiceProcess(entry('gateway/main.ts'), { ...common, PORT: '0', LOG_LEVEL: 'info' }),
+          startServiceProcess(entry('gateway/main.ts'), {
+            ...common,
+            ...as('gateway'),
+            PORT: '0',
+            LOG_LEVEL: 'info',
+          }),
         );
         const { port } = await proc.waitForLog((l) => l.message === 'api listening');
         await eventually(
@@ -120,6 +149,7 @@ export async function startPlatform(servers: PlatformOptions): Promise<Platform>
       jwtSecret,
       natsUrl: servers.natsUrl,
       database: servers.database,
+      ...(servers.natsUsers ? { natsUsers: servers.natsUsers } : {}),
       stop,
     };
   } catch (err) {

@@ -11,16 +11,22 @@ import { server } from './testenv/root-hooks.js';
  */
 export async function startTestPlatform(
   suite: string,
-  options: Partial<Omit<PlatformOptions, 'database'>> = {},
+  options: Partial<Omit<PlatformOptions, 'database' | 'natsUsers'>> & {
+    /** Run the services on a NATS of their own with a user per service, as deployed (no anonymous access). */
+    natsUsers?: boolean;
+  } = {},
 ): Promise<Platform> {
-  const ownNats = options.natsUrl ? undefined : await startTestEnv({ servers: ['nats'] });
+  // METACHAT_NATS_USERS=1 runs any suite so, to find a subject a service lacks.
+  const { natsUsers = process.env.METACHAT_NATS_USERS === '1', ...platformOptions } = options;
+  const ownNats = options.natsUrl ? undefined : await startTestEnv({ servers: ['nats'], natsUsers });
   try {
     const platform = await startPlatform({
       natsUrl: options.natsUrl ?? ownNats!.nats!.url,
+      ...(ownNats?.nats?.users ? { natsUsers: ownNats.nats.users } : {}),
       mongoUrl: options.mongoUrl ?? server('mongo').url,
       redisUrl: options.redisUrl ?? server('redis').url,
       database: `e2e_${suite}_${Date.now().toString(36)}`,
-      ...options,
+      ...platformOptions,
     });
     return {
       ...platform,

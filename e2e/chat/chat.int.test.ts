@@ -62,9 +62,8 @@ describe('chat end to end (identity, chat and two gateways as processes; real NA
   let room: string;
 
   before(async () => {
-    platform = await startTestPlatform('chat', {
-      gateways: 2,
-    });
+    // As deployed: each service its own NATS user, allowed only its subjects.
+    platform = await startTestPlatform('chat', { gateways: 2, natsUsers: true });
     const [a, b] = platform.gateways.map((g) => g.url);
     ann = new MetaChat({ baseUrl: a!, WebSocket: WebSocket as never });
     bob = new MetaChat({ baseUrl: a!, WebSocket: WebSocket as never });
@@ -325,7 +324,8 @@ describe('chat end to end (identity, chat and two gateways as processes; real NA
   });
 
   it('keeps delivering live after an event on the room stream that is not JSON', async () => {
-    const nc = await connectNats({ servers: platform.natsUrl });
+    // Only the chat service's user may append to a room's events.
+    const nc = await connectNats({ servers: platform.natsUrl, ...platform.natsUsers!.chat });
     try {
       const before = await ann.send(room, 'before the garbled event');
       const lives = [bob.events({ [room]: before.seq }), bobOnB.events({ [room]: before.seq })]; // one per gateway

@@ -51,6 +51,7 @@ describe('notifications end to end (offline mentions and direct messages; push h
     await new Promise<void>((resolve) => hook.listen(0, '127.0.0.1', resolve));
     platform = await startTestPlatform('notifications', {
       notifications: true,
+      natsUsers: true,
       env: {
         NOTIFY_WEBHOOK_URL: `http://127.0.0.1:${(hook.address() as AddressInfo).port}/push`,
         NOTIFY_WEBHOOK_SECRET: secret,

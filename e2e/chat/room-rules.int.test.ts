@@ -70,7 +70,8 @@ describe('room rules end to end (services as processes)', function () {
   before(async () => {
     platform = await startTestPlatform('room_rules', {});
     url = platform.gateways[0]!.url;
-    nc = await connect({ servers: platform.natsUrl });
+    // Declares rooms as the operator does (its NATS user, when the platform has users).
+    nc = await connect({ servers: platform.natsUrl, ...platform.natsUsers?.operator });
     actors = new ActorClient(nc, 8);
     [ann, bob, cat] = [client(), client(), client()];
     annId = (await ann.register('rules-ann@example.com', 'Ann', 'ann-password')).id;

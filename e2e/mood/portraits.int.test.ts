@@ -41,7 +41,8 @@ describe('diary, portraits and matching end to end (services as processes; real 
   const portrait = (who: string) => users[who]!.api<Portrait>('GET', '/me/portrait');
 
   before(async () => {
-    platform = await startTestPlatform('portraits', { moodLayer: true });
+    // As deployed: each service its own NATS user, allowed only its subjects.
+    platform = await startTestPlatform('portraits', { moodLayer: true, natsUsers: true });
     for (const name of ['ann', 'bob', 'cat', 'dan']) {
       users[name] = new MetaChat({ baseUrl: platform.gateways[0]!.url, WebSocket: WebSocket as never });
       ids[name] = (await users[name].register(`${name}-portrait@example.com`, name, `${name}-password`)).id;

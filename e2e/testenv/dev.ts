@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { devSettings, type DevSettings } from './dev-settings.js';
+import type { NatsService } from '../../services/kit/nats-permissions.js';
 import { startTestEnv, type TestEnv } from './index.js';
 import { startProcess, waitUntilReady, type ManagedProcess } from './process.js';
 
@@ -49,7 +50,8 @@ async function startService(name: string, entry: string, opsPort: number, extraE
 async function start(): Promise<void> {
   mkdirSync(dir, { recursive: true });
   console.log(`metachat dev: starting servers (data and logs in ${dir}) ...`);
-  env = await startTestEnv({ dir, ports: config, timeoutMs: 120_000 });
+  // NATS as deployed: a user per service, allowed only its subjects, and no anonymous access.
+  env = await startTestEnv({ dir, ports: config, timeoutMs: 120_000, natsUsers: true });
   notStopping();
   const vars = describeEnv(env);
   // A development-only secret, made anew per `make dev`: never used outside this machine.
@@ -60,18 +62,29 @@ async function start(): Promise<void> {
     REDIS_URL: vars.REDIS_URL,
     JWT_SECRET: randomBytes(32).toString('hex'),
   };
+  const users = env.nats!.users!;
+  const as = (service: NatsService) => ({
+    ...serviceEnv,
+    NATS_USER: users[service].user,
+    NATS_PASSWORD: users[service].pass,
+  });
   await Promise.all([
-    startService('chat', 'services/chat/main.ts', config.chatOps, serviceEnv),
-    startService('identity', 'services/identity/main.ts', config.identityOps, serviceEnv),
-    startService('mood', 'services/mood/main.ts', config.moodOps, serviceEnv),
-    startService('diary', 'services/diary/main.ts', config.diaryOps, serviceEnv),
-    startService('portrait', 'services/portrait/main.ts', config.portraitOps, serviceEnv),
-    startService('matching', 'services/matching/main.ts', config.matchingOps, serviceEnv),
-    startService('notifications', 'services/notifications/main.ts', config.notificationsOps, serviceEnv),
+    startService('chat', 'services/chat/main.ts', config.chatOps, as('chat')),
+    startService('identity', 'services/identity/main.ts', config.identityOps, as('identity')),
+    startService('mood', 'services/mood/main.ts', config.moodOps, as('mood')),
+    startService('diary', 'services/diary/main.ts', config.diaryOps, as('diary')),
+    startService('portrait', 'services/portrait/main.ts', config.portraitOps, as('portrait')),
+    startService('matching', 'services/matching/main.ts', config.matchingOps, as('matching')),
+    startService(
+      'notifications',
+      'services/notifications/main.ts',
+      config.notificationsOps,
+      as('notifications'),
+    ),
   ]);
   notStopping();
   await startService('gateway', 'services/gateway/main.ts', config.gatewayOps, {
-    ...serviceEnv,
+    ...as('gateway'),
     PORT: String(config.gateway),
   });
   // The operator watches the local control plane; the CRDs go in first.
@@ -79,8 +92,11 @@ async function start(): Promise<void> {
   execFileSync(kubectl[0], [...kubectl.slice(1), 'apply', '--server-side', '-f', resolve('crds')], {
     stdio: 'ignore',
   });
+  // A MetaChat without nats.usersSecret is reached as the operator's own user.
   await startService('operator', 'operator/src/main.ts', config.operatorOps, {
     KUBECONFIG: env.kube!.kubeconfigPath,
+    NATS_USER: users.operator.user,
+    NATS_PASSWORD: users.operator.pass,
   });
   writeFileSync(
     resolve(dir, 'env'),

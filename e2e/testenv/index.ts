@@ -37,15 +37,21 @@ export interface TestEnvOptions {
   /** A directory to keep data in; a fresh temporary one, removed on stop, otherwise. */
   dir?: string;
   timeoutMs?: number;
+  /** NATS with one user per MetaChat service and the subject permissions of `permissionsFor`; no anonymous access. */
+  natsUsers?: boolean;
 }
 
-const starters: { [K in ServerName]: (slot: ServerSlot) => Promise<RunningServer<NonNullable<TestEnv[K]>>> } =
-  {
-    kube: startKube,
-    mongo: startFerretDB,
-    nats: startNats,
-    redis: startRedis,
-  };
+const starters: {
+  [K in ServerName]: (
+    slot: ServerSlot,
+    options: TestEnvOptions,
+  ) => Promise<RunningServer<NonNullable<TestEnv[K]>>>;
+} = {
+  kube: startKube,
+  mongo: startFerretDB,
+  nats: startNats,
+  redis: startRedis,
+};
 
 /**
  * Starts the real servers MetaChat runs on, on loopback, waits until each is
@@ -75,7 +81,7 @@ export async function startTestEnv(options: TestEnvOptions = {}): Promise<TestEn
     running.delete(name);
     return {
       back: async () => {
-        running.set(name, await starters[name](slots.get(name)!));
+        running.set(name, await starters[name](slots.get(name)!, options));
       },
     };
   };
@@ -87,7 +93,7 @@ export async function startTestEnv(options: TestEnvOptions = {}): Promise<TestEn
       const port = options.ports?.[name] ?? (await freePort());
       const slot = { port, dir: serverDir, timeoutMs };
       slots.set(name, slot);
-      const server = await starters[name](slot);
+      const server = await starters[name](slot, options);
       running.set(name, server);
       (env as unknown as Record<ServerName, unknown>)[name] = server.details;
     }),

@@ -1,4 +1,5 @@
-import { createInbox, headers as natsHeaders, type Msg, type MsgHdrs } from '@nats-io/transport-node';
+import { headers as natsHeaders, type Msg, type MsgHdrs } from '@nats-io/transport-node';
+import { newInbox } from '../kit/nats-connect.js';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { ReplyInbox } from './reply-inbox.js';
 
@@ -43,7 +44,7 @@ export class JetStreamPublisher {
     private readonly nc: NatsConnection,
     private readonly defaultTimeoutMs = 5000,
   ) {
-    this.#acks = new ReplyInbox(nc, createInbox(), (msg) => msg);
+    this.#acks = new ReplyInbox(nc, newInbox(nc), (msg) => msg);
   }
 
   async publish(subject: string, data: Uint8Array, options: PublishOptions = {}): Promise<PubAck> {

@@ -41,6 +41,21 @@ const connectionSchema = (scheme: string) =>
     ],
   }) as const;
 
+/** The NATS connection, and optionally a user per service (ADR 0013). */
+const natsSchema = {
+  ...connectionSchema('nats'),
+  properties: {
+    ...connectionSchema('nats').properties,
+    usersSecret: {
+      type: 'string',
+      minLength: 1,
+      maxLength: 253,
+      description:
+        "A Secret with one key per service (gateway, identity, chat, mood, diary, portrait, matching, notifications, operator) holding that service's NATS password: each service signs in as the user of its name, with the permissions in the ConfigMap <name>-nats-authorization. Without it the services connect anonymously.",
+    },
+  },
+} as const;
+
 /** The MetaChat kind's spec schema: the single source of the CRD and of the TypeScript type. */
 export const metaChatSpecSchema = {
   type: 'object',
@@ -58,7 +73,7 @@ export const metaChatSpecSchema = {
       default: 'latest',
       description: 'Image tag',
     },
-    nats: connectionSchema('nats'),
+    nats: natsSchema,
     mongodb: connectionSchema('mongodb'),
     redis: connectionSchema('redis'),
     jwtSecretRef: secretKeyRefSchema,

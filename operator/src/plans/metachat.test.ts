@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { programNames } from '../../../services/programs.js';
+import { permissionsFor } from '../../../services/kit/nats-permissions.js';
 import { planMetaChat, type K8sObject, type MetaChatResource } from './metachat.js';
 
 const base: MetaChatResource = {
@@ -129,6 +130,35 @@ describe('MetaChat plan', () => {
       (find(planMetaChat(base), 'ConfigMap', 'prod-config') as unknown as { data: Record<string, string> })
         .data.ACTOR_PARTITIONS,
     ).to.equal('32');
+  });
+
+  it('signs each service in as its own NATS user from the Secret the spec names, and renders their permissions', () => {
+    const withUsers = {
+      ...base,
+      spec: { ...base.spec, nats: { ...base.spec.nats, usersSecret: 'prod-nats' } },
+    };
+    const objects = planMetaChat(withUsers);
+    for (const service of ['gateway', 'chat', 'mood']) {
+      const deployment = find(objects, 'Deployment', `prod-${service}`) as unknown as {
+        spec: { template: { spec: { containers: { env: unknown[] }[] } } };
+      };
+      expect(deployment.spec.template.spec.containers[0]!.env).to.deep.include.members([
+        { name: 'NATS_USER', value: service },
+        { name: 'NATS_PASSWORD', valueFrom: { secretKeyRef: { name: 'prod-nats', key: service } } },
+      ]);
+    }
+    const config = (
+      find(objects, 'ConfigMap', 'prod-nats-authorization') as unknown as { data: Record<string, string> }
+    ).data['authorization.conf']!;
+    expect(config).to.contain('{user: "mood", password: $METACHAT_NATS_MOOD_PASSWORD,');
+    expect(config).to.contain(JSON.stringify(permissionsFor('gateway')));
+
+    const anonymous = planMetaChat(base);
+    expect(names(anonymous)).to.not.include('ConfigMap/prod-nats-authorization');
+    const chat = find(anonymous, 'Deployment', 'prod-chat') as unknown as {
+      spec: { template: { spec: { containers: { env: { name: string }[] }[] } } };
+    };
+    expect(chat.spec.template.spec.containers[0]!.env.map((e) => e.name)).to.not.include('NATS_USER');
   });
 
   it('adds a disruption budget above one replica, and an autoscaler instead of fixed replicas when asked', () => {

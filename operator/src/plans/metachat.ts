@@ -6,6 +6,7 @@ import {
   type ServiceSpec,
 } from '../api/metachat.js';
 import type { ProgramName } from '../../../services/programs.js';
+import { passwordEnvOf, renderNatsAuthorization } from '../../../services/kit/nats-authorization.js';
 
 // The plan of a MetaChat: the Kubernetes objects its spec asks for. Pure: the
 // reconciler applies what this returns (server-side apply) and deletes owned
@@ -117,6 +118,23 @@ const fromSecret = (name: string, ref: { name: string; key: string }): EnvVar =>
 export const trustedProxyHops = (spec: MetaChatSpec): number =>
   spec.trustedProxyHops ?? (spec.ingress ? 1 : 0);
 
+/** The service's own NATS user, when the spec names a Secret of passwords (ADR 0013). */
+function natsUserEnv(spec: MetaChatSpec, service: PlatformService): EnvVar[] {
+  const secret = spec.nats.usersSecret;
+  if (!secret) return [];
+  return [{ name: 'NATS_USER', value: service }, fromSecret('NATS_PASSWORD', { name: secret, key: service })];
+}
+
+/**
+ * What the platform team puts into their nats-server's config: a user per
+ * service with its permissions. It holds no password: nats-server reads each
+ * from an environment variable (METACHAT_NATS_<SERVICE>_PASSWORD) filled
+ * from the same Secret.
+ */
+export const natsAuthorizationKey = 'authorization.conf';
+export const natsAuthorizationConfig = (): string =>
+  renderNatsAuthorization((service) => ({ env: passwordEnvOf(service) }));
+
 /** Settings only one service takes from the spec. */
 function serviceEnv(spec: MetaChatSpec, service: PlatformService): EnvVar[] {
   if (service === 'gateway') return [{ name: 'TRUST_PROXY_HOPS', value: String(trustedProxyHops(spec)) }];
@@ -171,6 +189,7 @@ export function serviceDeployment(
                 envFrom: [{ configMapRef: { name: configMap } }],
                 env: [
                   connectionEnv('NATS_URL', spec.nats),
+                  ...natsUserEnv(spec, service),
                   connectionEnv('MONGO_URL', spec.mongodb),
                   connectionEnv('REDIS_URL', spec.redis),
                   fromSecret('JWT_SECRET', spec.jwtSecretRef),
@@ -271,6 +290,20 @@ export function planMetaChat(mc: MetaChatResource): K8sObject[] {
       },
     ),
   ];
+  if (spec.nats.usersSecret) {
+    objects.push(
+      object(
+        parent,
+        'v1',
+        'ConfigMap',
+        childName(name, 'nats-authorization'),
+        {},
+        {
+          data: { [natsAuthorizationKey]: natsAuthorizationConfig() },
+        },
+      ),
+    );
+  }
   for (const service of platformServices) {
     const settings: ServiceSpec = spec.services?.[service] ?? {};
     const component = { 'app.kubernetes.io/component': service };

@@ -1,5 +1,6 @@
 import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
 import { type NatsConnection } from '@nats-io/transport-node';
+import { natsAuth } from '../../../services/kit/connection-settings.js';
 import { connectNats } from '../../../services/kit/nats-connect.js';
 import { ActorClient } from '../../../services/actors/client.js';
 import type { Logger } from '../../../services/kit/log.js';
@@ -16,7 +17,7 @@ export class PlatformUnreachable extends Error {
 }
 
 /**
- * One NATS connection per platform URL, shared by every resource of that
+ * One NATS connection per platform URL (and user), shared by every resource of that
  * platform and kept for the operator's life (the client reconnects by itself).
  */
 export class PlatformConnections {
@@ -34,16 +35,25 @@ export class PlatformConnections {
 
   async client(namespace: string, spec: MetaChatSpec): Promise<PlatformClient> {
     const url = await this.#natsUrl(namespace, spec);
-    let connection = this.#connections.get(url);
+    // With a user per service, the operator signs in as the platform's `operator` user.
+    const auth = spec.nats.usersSecret
+      ? natsAuth(
+          'operator',
+          await this.#secretValue(namespace, { name: spec.nats.usersSecret, key: 'operator' }),
+        )
+      : undefined;
+    const key = `${url} ${auth?.user ?? ''} ${auth?.pass ?? ''}`;
+    let connection = this.#connections.get(key);
     if (!connection) {
       connection = connectNats({
         servers: url,
         name: 'metachat-operator',
         timeout: 3000,
         maxReconnectAttempts: -1,
+        ...auth,
       });
-      this.#connections.set(url, connection);
-      connection.catch(() => this.#connections.delete(url));
+      this.#connections.set(key, connection);
+      connection.catch(() => this.#connections.delete(key));
     }
     let nc: NatsConnection;
     try {
@@ -60,8 +70,10 @@ export class PlatformConnections {
   }
 
   async #natsUrl(namespace: string, spec: MetaChatSpec): Promise<string> {
-    if (spec.nats.url) return spec.nats.url;
-    const ref = spec.nats.urlSecretRef!;
+    return spec.nats.url ?? (await this.#secretValue(namespace, spec.nats.urlSecretRef!));
+  }
+
+  async #secretValue(namespace: string, ref: { name: string; key: string }): Promise<string> {
     const secret = await this.#core
       .readNamespacedSecret({ name: ref.name, namespace })
       .catch(() => undefined);
