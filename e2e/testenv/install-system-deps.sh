@@ -6,6 +6,7 @@ set -euo pipefail
 missing=()
 command -v redis-server >/dev/null || [[ -x /usr/bin/redis-server ]] || missing+=(redis-server)
 command -v flock >/dev/null || missing+=(util-linux)
+[[ -x /usr/bin/chromium ]] || missing+=(chromium) # the web app's browser tests
 
 if ((${#missing[@]})); then
   echo "installing: ${missing[*]}" >&2
