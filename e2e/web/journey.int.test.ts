@@ -47,7 +47,7 @@ describe('the web app in Chromium (services as processes; real NATS, FerretDB, R
         ['bob', bob],
       ] as const) {
         page.on('console', (m) => console.log(who, 'console', m.text()));
-        page.on('pageerror', (e) => console.log(who, 'page error', e.message));
+        page.on('pageerror', (e) => console.log(who, 'page error', e.stack));
         page.on('crash', () => console.log(who, 'crashed'));
         page.on('response', (r) => r.status() >= 400 && console.log(who, r.status(), r.url()));
         page.on('websocket', (ws) =>

@@ -39,6 +39,20 @@ describe('a room’s messages', () => {
   });
 });
 
+describe('following the newest message', () => {
+  it('scrolls on each new message, also where scrollIntoView answers a promise (Chromium)', () => {
+    const scrolled = vi.fn(() => Promise.resolve());
+    Element.prototype.scrollIntoView = scrolled as never;
+    const list = (n: number) =>
+      Array.from({ length: n }, (_, i) => message({ seq: i + 1, text: `m${i + 1}` }));
+    const view = render(<MessageList me="u_ann" onRetry={vi.fn()} messages={list(1)} />);
+    view.rerender(<MessageList me="u_ann" onRetry={vi.fn()} messages={list(2)} />);
+    view.rerender(<MessageList me="u_ann" onRetry={vi.fn()} messages={list(3)} />);
+    expect(screen.getAllByRole('listitem')).toHaveLength(3);
+    expect(scrolled).toHaveBeenCalledTimes(3);
+  });
+});
+
 describe('the message box', () => {
   it('sends on Enter, keeps Shift+Enter as a new line, and clears', async () => {
     const onSend = vi.fn();

@@ -14,7 +14,10 @@ export function MessageList({
 }) {
   const { t } = useTranslation();
   const end = useRef<HTMLLIElement>(null);
-  useEffect(() => end.current?.scrollIntoView?.({ block: 'end' }), [messages.length]);
+  useEffect(() => {
+    // A block body: scrollIntoView answers a promise in newer browsers, which React would take for a cleanup.
+    void end.current?.scrollIntoView?.({ block: 'end' });
+  }, [messages.length]);
   if (messages.length === 0) return <p className="empty">{t('chat.empty')}</p>;
   return (
     <ol className="messages" aria-label={t('chat.history')} aria-live="polite">
