@@ -22,8 +22,6 @@ export function launchChromium(): Promise<Playwright.Browser> {
       '--headless',
       '--no-sandbox',
       '--disable-gpu',
-      // Containers have a small /dev/shm; without this flag the renderers crash once pages grow.
-      '--disable-dev-shm-usage',
       '--disable-quic',
       '--no-first-run',
       '--disable-background-networking',

@@ -121,7 +121,7 @@ describe('the web app in Chromium (services as processes; real NATS, FerretDB, R
     await ann.getByLabel('Title (optional)').fill('Sea walk');
     await ann.getByLabel('What happened, how do you feel?').fill('A long happy walk by the sea. I loved it.');
     await ann.getByLabel('Tags (comma-separated)').fill('walks, Sea');
-    await ann.getByLabel('How do you feel?').selectOption('2');
+    await ann.getByRole('combobox', { name: /^How do you feel/ }).selectOption('2');
     await ann.getByRole('button', { name: 'Save entry' }).click();
     const entry = ann
       .getByRole('list', { name: 'Your entries' })

@@ -86,6 +86,16 @@ export const en = {
     start: 'From',
     count: 'Texts',
     mean: 'Mood',
+    score: 'Mood: {{valence}}, {{emotion}}',
+    valences: { negative: 'negative', neutral: 'neutral', positive: 'positive' },
+    emotions: {
+      joy: 'joy',
+      sadness: 'sadness',
+      anger: 'anger',
+      fear: 'fear',
+      surprise: 'surprise',
+      neutral: 'calm',
+    },
   },
 };
 

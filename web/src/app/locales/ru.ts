@@ -87,5 +87,15 @@ export const ru: Catalog = {
     start: 'С',
     count: 'Текстов',
     mean: 'Настроение',
+    score: 'Настроение: {{valence}}, {{emotion}}',
+    valences: { negative: 'негативное', neutral: 'нейтральное', positive: 'позитивное' },
+    emotions: {
+      joy: 'радость',
+      sadness: 'грусть',
+      anger: 'гнев',
+      fear: 'страх',
+      surprise: 'удивление',
+      neutral: 'спокойствие',
+    },
   },
 };

@@ -22,7 +22,7 @@ describe('a room’s messages', () => {
         me="u_ann"
         onRetry={onRetry}
         messages={[
-          message({ seq: 1, text: 'hello' }),
+          message({ seq: 1, text: 'hello', moodScore: { valence: 'positive', emotion: 'joy' } }),
           message({ clientId: 'c1', author: 'u_ann', text: 'on its way', status: 'pending' }),
           failed,
         ]}
@@ -30,9 +30,9 @@ describe('a room’s messages', () => {
     );
     const items = within(screen.getByRole('list', { name: 'Messages' })).getAllByRole('listitem');
     expect(items.map((li) => li.textContent)).toEqual([
-      'u_bobhello',
-      'Youon its waysending…',
-      'Youlostnot sent Retry',
+      'u_bob ☺Mood: positive, joyhello',
+      'You on its waysending…',
+      'You lostnot sent Retry',
     ]);
     await userEvent.click(screen.getByRole('button', { name: 'Retry' }));
     expect(onRetry).toHaveBeenCalledWith(failed);

@@ -1,5 +1,6 @@
 import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
+import { MoodBadge } from '../mood/MoodBadge';
 import type { ChatMessage } from './timeline';
 
 /** The room's messages, newest at the bottom; new ones are announced to screen readers. */
@@ -25,7 +26,8 @@ export function MessageList({
         const mine = m.author === me;
         return (
           <li key={m.clientId ?? m.seq} className={`message ${mine ? 'mine' : ''} ${m.status}`}>
-            <span className="author">{mine ? t('chat.you') : m.author.slice(0, 10)}</span>
+            <span className="author">{mine ? t('chat.you') : m.author.slice(0, 10)}</span>{' '}
+            <MoodBadge score={m.moodScore} />
             <p className="text">{m.deleted ? <em>{t('chat.deleted')}</em> : m.text}</p>
             {m.status === 'pending' && <small className="status">{t('chat.sending')}</small>}
             {m.status === 'failed' && (

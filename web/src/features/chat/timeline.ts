@@ -1,4 +1,5 @@
 import type { RoomEvent } from '@metachat/sdk';
+import type { MoodScore } from '../mood/MoodBadge';
 
 // A room's messages as the screen shows them, built from history (HTTP), live
 // events (WebSocket) and the sends in flight. Pure: every function answers a
@@ -14,6 +15,7 @@ export interface ChatMessage {
   text: string;
   deleted: boolean;
   status: 'sent' | 'pending' | 'failed';
+  moodScore?: MoodScore;
 }
 
 export interface Timeline {
@@ -28,6 +30,7 @@ export interface HistoryMessage {
   author: string;
   text: string;
   deleted: boolean;
+  moodScore?: MoodScore;
 }
 
 const bySeq = (a: ChatMessage, b: ChatMessage) =>
@@ -42,6 +45,7 @@ export function fromHistory(newestFirst: HistoryMessage[], roomSeq = 0): Timelin
       text: m.text,
       deleted: m.deleted,
       status: 'sent',
+      ...(m.moodScore ? { moodScore: m.moodScore } : {}),
     }))
     .reverse();
   return { messages, lastSeq: Math.max(roomSeq, messages.at(-1)?.seq ?? 0) };

@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import { newClientId } from '../../app/client-id';
 import { describeError } from '../../app/errors';
+import { MoodBadge } from '../mood/MoodBadge';
 import { EntryForm } from './EntryForm';
 import { useEntries, useWriteEntry } from './use-diary';
 
@@ -34,6 +35,7 @@ export function DiaryPage() {
                     <span className="tag">{t(`diary.moods.${String(e.mood) as '0'}`)}</span>
                   )}
                   {e.shared && <span className="tag">{t('diary.shared')}</span>}
+                  <MoodBadge score={e.moodScore} />
                 </header>
                 <p className="entry-text">{e.text}</p>
                 {e.tags && e.tags.length > 0 && (

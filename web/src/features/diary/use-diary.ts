@@ -1,5 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useSession } from '../auth/session-context';
+import type { MoodScore } from '../mood/MoodBadge';
 
 export interface DiaryEntry {
   id: string;
@@ -9,6 +10,7 @@ export interface DiaryEntry {
   tags?: string[];
   mood?: number;
   shared?: boolean;
+  moodScore?: MoodScore;
 }
 
 export interface NewEntry {
