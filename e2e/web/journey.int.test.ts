@@ -18,7 +18,8 @@ describe('the web app in Chromium (services as processes; real NATS, FerretDB, R
   let bob: Page;
   let room: string;
 
-  const shot = (page: Page, name: string) => page.screenshot({ path: join(screenshotDir, `${name}.png`) });
+  const shot = (page: Page, name: string) =>
+    page.screenshot({ path: join(screenshotDir, `${name}.png`), fullPage: true });
   const messages = (page: Page) => page.getByRole('list', { name: 'Messages' }).getByRole('listitem');
 
   async function signUp(page: Page, name: string, email: string, screenshot?: string) {
