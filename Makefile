@@ -8,8 +8,12 @@ SHELL := bash
 NPM_STAMP := node_modules/.metachat-installed
 IMAGE ?= ghcr.io/metachat/metachat:$(shell node -p 'require("./package.json").version')
 IMAGE_ARCHIVE ?= .build/metachat-image.oci.tar
+# The web app is its own npm package (web/), so its dependencies never meet the root's.
+WEB_NPM_STAMP := web/node_modules/.metachat-installed
+WEB_SOURCES := $(shell find web/src web/public -type f 2>/dev/null) web/index.html web/vite.config.ts web/tsconfig.json services/sdk/index.ts
+WEB_BUILD := web/dist/index.html
 
-.PHONY: help deps servers model build image dev test check test-unit test-int bench clean-cache
+.PHONY: help deps servers model build image web dev test check test-unit test-web test-int bench clean-cache
 
 help:
 	@echo "make dev        bring up the platform locally (Ctrl-C stops it)"
@@ -18,21 +22,31 @@ help:
 	@echo "make model      train the mood model (seeded) into models/mood/artifacts and print its evaluation"
 	@echo "make build      compile services and operator to dist/ (what an image ships)"
 	@echo "make image      build the Dockerfile without a daemon (buildah) into $(IMAGE_ARCHIVE)"
+	@echo "make web        build the web app into web/dist (the gateway serves it at /)"
 	@echo "make servers    build the Go-built test servers into the cache (idempotent)"
 
 $(NPM_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-deps: $(NPM_STAMP)
+$(WEB_NPM_STAMP): web/package.json web/package-lock.json
+	npm ci --prefix web --no-audit --no-fund --loglevel=error
+	@touch $@
+
+deps: $(NPM_STAMP) $(WEB_NPM_STAMP)
 	@e2e/testenv/install-system-deps.sh
 
 servers: deps
 	@e2e/testenv/build-servers.sh all >/dev/null
 
+$(WEB_BUILD): $(WEB_NPM_STAMP) $(WEB_SOURCES)
+	npm run --silent --prefix web build
+
+web: deps $(WEB_BUILD)
+
 # exec: the platform's own process is make's child, so a signal sent to it
 # (or Ctrl-C, or SIGTERM to make, which make passes on) stops everything.
-dev: servers
+dev: servers web
 	@exec node --import tsx e2e/testenv/dev.ts
 
 check: deps
@@ -43,10 +57,14 @@ check: deps
 test-unit: deps
 	npm run --silent test:unit
 
-test-int: servers
+test-web: deps
+	npm test --silent --prefix web
+
+# The browser journey (e2e/web) drives the built app.
+test-int: servers web
 	npm run --silent test:int
 
-test: check test-unit test-int
+test: check test-unit test-web test-int
 
 model: deps
 	npm run --silent model

@@ -110,6 +110,7 @@ async function start(): Promise<void> {
   NATS JetStream   ${env.nats?.url}
   Redis            ${env.redis?.url}
 
+  web app          http://127.0.0.1:${config.gateway}/
   API (gateway)    http://127.0.0.1:${config.gateway}/api/v1   (OpenAPI: /api/v1/openapi.json, WebSocket: ws://127.0.0.1:${config.gateway}/ws)
   services         chat, identity, gateway, operator, mood, diary, portrait, matching, notifications: logs in ${dir}/<service>.log,
                    /readyz on ports ${config.chatOps}, ${config.identityOps}, ${config.gatewayOps}, ${config.operatorOps}, ${config.moodOps}, ${config.diaryOps}, ${config.portraitOps}, ${config.matchingOps}, ${config.notificationsOps}

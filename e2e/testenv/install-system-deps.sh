@@ -10,6 +10,7 @@ command -v flock >/dev/null || missing+=(util-linux)
 command -v buildah >/dev/null || missing+=(buildah)
 command -v runc >/dev/null || [[ -x /usr/sbin/runc ]] || missing+=(runc)
 command -v debootstrap >/dev/null || [[ -x /usr/sbin/debootstrap ]] || missing+=(debootstrap)
+[[ -x /usr/bin/chromium ]] || missing+=(chromium) # the web app's browser tests
 
 if ((${#missing[@]})); then
   echo "installing: ${missing[*]}" >&2

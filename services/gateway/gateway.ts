@@ -14,6 +14,7 @@ import { MessageSender } from './message-sender.js';
 import { openApiDocument } from './openapi.js';
 import { RateLimiter, type RateLimits } from './rate-limit.js';
 import { apiRoutes } from './routes.js';
+import { webApp } from './web-app.js';
 
 export interface GatewayDeps {
   nc: NatsConnection;
@@ -33,6 +34,8 @@ export interface GatewayDeps {
     typingTtlSeconds: number;
     wsMaxSocketsPerUser: number;
     wsMaxBacklogBytes: number;
+    /** The built web app's directory, served at `/`; none when undefined. */
+    webRoot?: string;
   };
 }
 
@@ -44,7 +47,7 @@ export interface Gateway {
   close(): Promise<void>;
 }
 
-/** The public edge: REST under /api/v1 and live events at /ws. Stateless; any number of replicas. */
+/** The public edge: REST under /api/v1, live events at /ws and the web app at /. Stateless; any number of replicas. */
 export async function startGateway({ nc, redis, log, config }: GatewayDeps): Promise<Gateway> {
   const verifier = new AccessTokenVerifier(config.jwtSecret, redis);
   const presence = new PresenceStore(redis, config.presenceTtlSeconds * 1000);
@@ -61,6 +64,7 @@ export async function startGateway({ nc, redis, log, config }: GatewayDeps): Pro
   app.use(tracing(), securityHeaders(), cors(config.corsOrigins), jsonBody(config.bodyLimitBytes));
   app.get('/api/v1/openapi.json', (_req, res) => void res.json(openApiDocument));
   app.use('/api/v1', apiRoutes({ nc, actors, verifier, limiter, presence, blocks, messages }));
+  if (config.webRoot) app.use(webApp(config.webRoot));
   app.use(notFound);
   app.use(errorHandler(log));
 

@@ -1,6 +1,7 @@
 import { setting } from '../kit/config.js';
 import { identitySettings } from '../identity/settings.js';
 import { defaultRateLimits, parseRateLimits } from './rate-limit.js';
+import { webRootSetting } from './web-app.js';
 
 export const gatewaySettings = {
   port: setting.port('PORT', { default: 8080 }),
@@ -42,6 +43,7 @@ export const gatewaySettings = {
     min: 64 * 1024,
     max: 256 * 1024 * 1024,
   }),
+  webRoot: webRootSetting,
 };
 
 export const parseOrigins = (list: string): string[] =>
