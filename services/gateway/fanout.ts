@@ -47,6 +47,20 @@ export interface Fanout {
   send(client: LiveClient, message: unknown): void;
 }
 
+/** How long a peer closed for misbehaving has to answer the close frame before its connection is cut. */
+const closeGraceMs = 1000;
+
+/**
+ * Closes a socket whose peer may not answer the closing handshake (it stopped
+ * reading, or floods): the close frame goes out, and the connection is cut a
+ * moment later instead of after ws's 30 s handshake wait, so what the socket
+ * holds is freed at once.
+ */
+export function closeMisbehaving(ws: WebSocket, code: number, reason: string): void {
+  ws.close(code, reason);
+  setTimeout(() => ws.terminate(), closeGraceMs).unref();
+}
+
 /** Close code of a socket whose client does not read what it is sent. */
 export const slowReaderClose = { code: 4408, reason: 'slow_consumer' } as const;
 
@@ -60,7 +74,8 @@ export function sendFrame(client: LiveClient, message: unknown): void {
   if (ws.readyState !== ws.OPEN) return;
   holdWritesThisTurn(ws);
   ws.send(typeof message === 'string' ? message : JSON.stringify(message));
-  if (ws.bufferedAmount > client.maxBacklogBytes) ws.close(slowReaderClose.code, slowReaderClose.reason);
+  if (ws.bufferedAmount > client.maxBacklogBytes)
+    closeMisbehaving(ws, slowReaderClose.code, slowReaderClose.reason);
 }
 
 /** Resolves once the socket's unsent bytes are at most `bytes` (or it closed): history waits here for a slow reader. */

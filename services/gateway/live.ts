@@ -18,6 +18,7 @@ import { Semaphore } from '../kit/semaphore.js';
 import { isDeviceState } from '../presence/presence.js';
 import type { PresenceStore } from '../presence/presence-store.js';
 import {
+  closeMisbehaving,
   drained,
   sendFrame as send,
   type Fanout,
@@ -280,7 +281,7 @@ export class LiveHub implements Fanout {
     ws.on('message', (data, isBinary) => {
       if (session.client) return void this.#onMessage(session.client, data.toString(), isBinary);
       if (!authenticating) return; // refused or closing: nothing more is read
-      if (early.length >= maxEarlyFrames) return ws.close(1008, 'too_many_frames');
+      if (early.length >= maxEarlyFrames) return closeMisbehaving(ws, 1008, 'too_many_frames');
       early.push([data.toString(), isBinary]);
       this.#earlyFrames++;
     });

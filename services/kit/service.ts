@@ -51,7 +51,6 @@ export async function runService(options: RunOptions): Promise<void> {
     process.exit(1);
   }
   checks.push(...(started.checks ?? []));
-  log.info('service started');
 
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -71,8 +70,11 @@ export async function runService(options: RunOptions): Promise<void> {
     else log.error('shutdown incomplete', { reason: outcome === 'timeout' ? 'timeout' : outcome });
     process.exit(outcome === 'stopped' ? 0 : 1);
   };
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
-  process.once('SIGINT', () => void shutdown('SIGINT'));
+  // Listening before "service started" is written: a signal sent by whoever read that line must
+  // find a handler, not the default action that ends the process at once.
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  log.info('service started');
   // Started by a test harness: leave with it, even when it dies without stopping us.
   if (process.env.METACHAT_EXIT_WITH_PARENT === '1') {
     process.stdin.on('end', () => void shutdown('parent exited')).resume();
