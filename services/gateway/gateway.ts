@@ -11,6 +11,7 @@ import { PresenceStore } from '../presence/presence-store.js';
 import { BlockCache } from './block-cache.js';
 import { LiveHub } from './live.js';
 import { MessageSender } from './message-sender.js';
+import { answerClientError } from './client-error.js';
 import { openApiDocument } from './openapi.js';
 import { RateLimiter, type RateLimits } from './rate-limit.js';
 import { apiRoutes } from './routes.js';
@@ -70,6 +71,7 @@ export async function startGateway({ nc, redis, log, config }: GatewayDeps): Pro
 
   const server = createServer({ maxHeaderSize: 16 * 1024 }, app);
   server.requestTimeout = 30_000;
+  server.on('clientError', answerClientError);
   const live = new LiveHub(server, {
     nc,
     actors,

@@ -383,14 +383,17 @@ export class LiveHub implements Fanout {
       message = JSON.parse(text) as typeof message;
       if (typeof message !== 'object' || message === null) throw new Error('a message is a JSON object');
     } catch (err) {
-      return send(client, { type: 'error', error: 'validation_failed', message: (err as Error).message });
+      return send(client, {
+        type: 'error',
+        ...validationFailed((err as Error).message, { field: 'body' }).toJSON(),
+      });
     }
     if (message.type === 'ping') return send(client, { type: 'pong' });
     if (message.type === 'heartbeat') {
       const state = message.state ?? 'active';
       if (!isDeviceState(state)) {
-        const reason = 'state must be active or away';
-        return send(client, { type: 'error', error: 'validation_failed', message: reason });
+        const error = validationFailed('state must be active or away', { field: 'state' });
+        return send(client, { type: 'error', ...error.toJSON() });
       }
       client.alive = true;
       return this.#presence.heartbeat(client, state).catch(() => undefined);
@@ -398,8 +401,8 @@ export class LiveHub implements Fanout {
     if (message.type === 'typing') {
       const room = message.room;
       if (typeof room !== 'string' || !client.rooms.has(room)) {
-        const reason = 'typing needs a room you are subscribed to';
-        return send(client, { type: 'error', error: 'validation_failed', message: reason });
+        const error = validationFailed('typing needs a room you are subscribed to', { field: 'room' });
+        return send(client, { type: 'error', ...error.toJSON() });
       }
       this.#typing.signal(client, room);
       return;
@@ -414,11 +417,8 @@ export class LiveHub implements Fanout {
         if (typeof room === 'string') this.#unsubscribe(client, room, 'requested');
       return;
     }
-    send(client, {
-      type: 'error',
-      error: 'validation_failed',
-      message: 'type must be subscribe, unsubscribe, send, heartbeat, typing or ping',
-    });
+    const reason = 'type must be subscribe, unsubscribe, send, heartbeat, typing or ping (rooms an array)';
+    send(client, { type: 'error', ...validationFailed(reason, { field: 'type' }).toJSON() });
   }
 
   /**
