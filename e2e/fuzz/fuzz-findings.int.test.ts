@@ -37,6 +37,7 @@ describe('fuzz findings: errors in the error format (services as processes)', fu
       '{"type":"heartbeat","state":"asleep"}',
       '{"type":"typing","room":"r_nowhere"}',
       '{"type":"subscribe","rooms":"r_1"}',
+      '{"type":"subscribe","rooms":[{"room":"r_1","after":"x"}]}',
       '{"type":"ping"}',
     ])
       ws.send(frame);
@@ -50,6 +51,7 @@ describe('fuzz findings: errors in the error format (services as processes)', fu
       ['validation_failed', 400, 'state'],
       ['validation_failed', 400, 'room'],
       ['validation_failed', 400, 'type'],
+      ['validation_failed', 400, 'rooms'],
     ]);
   });
 });

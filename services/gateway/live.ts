@@ -474,8 +474,7 @@ export class LiveHub implements Fanout {
     ) {
       return send(client, {
         type: 'error',
-        error: 'validation_failed',
-        message: 'subscribe to {room, after: seq}',
+        ...validationFailed('subscribe to {room, after: seq}', { field: 'rooms' }).toJSON(),
       });
     }
     if (this.#clients.get(client.ws) !== client) return; // closed while its held frames were handled
