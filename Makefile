@@ -13,11 +13,12 @@ WEB_NPM_STAMP := web/node_modules/.metachat-installed
 WEB_SOURCES := $(shell find web/src web/public -type f 2>/dev/null) web/index.html web/vite.config.ts web/tsconfig.json services/sdk/index.ts
 WEB_BUILD := web/dist/index.html
 
-.PHONY: help deps servers model build image web dev test check test-unit test-web test-int bench clean-cache
+.PHONY: help deps servers model build image web dev test check test-unit test-web test-int fuzz bench clean-cache
 
 help:
 	@echo "make dev        bring up the platform locally (Ctrl-C stops it)"
 	@echo "make test       type-check, lint, format check, unit and integration tests"
+	@echo "make fuzz       the fuzz suite at length (METACHAT_FUZZ_RUNS cases per operation, default 10000)"
 	@echo "make bench      benchmarks with baselines, side by side"
 	@echo "make model      train the mood model (seeded) into models/mood/artifacts and print its evaluation"
 	@echo "make build      compile services and operator to dist/ (what an image ships)"
@@ -65,6 +66,10 @@ test-int: servers web
 	npm run --silent test:int
 
 test: check test-unit test-web test-int
+
+# The fuzz suite of `make test`, with many cases per operation and per frame type.
+fuzz: servers
+	METACHAT_FUZZ_RUNS=$${METACHAT_FUZZ_RUNS:-10000} npx mocha --config .mocharc.int.json e2e/fuzz/api.fuzz.int.test.ts
 
 model: deps
 	npm run --silent model
