@@ -69,7 +69,7 @@ test: check test-unit test-web test-int
 
 # The fuzz suite of `make test`, with many cases per operation and per frame type.
 fuzz: servers
-	METACHAT_FUZZ_RUNS=$${METACHAT_FUZZ_RUNS:-10000} npx mocha --config .mocharc.int.json e2e/fuzz/api.fuzz.int.test.ts
+	METACHAT_TEST_SERVERS=nats,mongo,redis METACHAT_FUZZ_RUNS=$${METACHAT_FUZZ_RUNS:-10000} npx mocha --config .mocharc.int.json e2e/fuzz/api.fuzz.int.test.ts
 
 model: deps
 	npm run --silent model
