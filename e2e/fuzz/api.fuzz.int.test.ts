@@ -78,13 +78,22 @@ function checkAnswer(status: number, text: string) {
   expect(body.code, `code in ${text.slice(0, 300)}`).to.equal(status);
 }
 
+/** A value as text; fast-check's printer recurses, so deeply nested values go through JSON. */
+function printed(value: unknown) {
+  try {
+    return fc.stringify(value);
+  } catch {
+    return JSON.stringify(value);
+  }
+}
+
 /** fast-check's report of a failure (seed, path, shrunk counterexample, error), huge values cut short. */
 function failureOf<T>(details: fc.RunDetails<T>) {
   const cut = (text: string) =>
     text.length > 1500 ? `${text.slice(0, 1500)}… (${text.length} chars)` : text;
   return [
     `seed ${details.seed}, path "${details.counterexamplePath}" (METACHAT_FUZZ_SEED=${details.seed})`,
-    `counterexample: ${cut(fc.stringify(details.counterexample))}`,
+    `counterexample: ${cut(printed(details.counterexample))}`,
     `error: ${cut(String((details.errorInstance as Error | undefined)?.message ?? details.errorInstance))}`,
   ].join('\n');
 }
