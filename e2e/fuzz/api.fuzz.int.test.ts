@@ -83,7 +83,11 @@ function printed(value: unknown) {
   try {
     return fc.stringify(value);
   } catch {
-    return JSON.stringify(value);
+    try {
+      return JSON.stringify(value);
+    } catch {
+      return '(nested too deeply to print)';
+    }
   }
 }
 

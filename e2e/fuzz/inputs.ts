@@ -80,7 +80,7 @@ export const hostileValue: fc.Arbitrary<unknown> = fc.letrec<{ value: unknown }>
 
 /** An array or object nested `depth` levels deep. */
 export const deeplyNested = fc
-  .tuple(fc.integer({ min: 50, max: 5000 }), fc.boolean())
+  .tuple(fc.integer({ min: 50, max: 1000 }), fc.boolean())
   .map(
     ([depth, arrays]) =>
       JSON.parse(
