@@ -27,6 +27,13 @@ describe('fuzz findings: errors in the error format (services as processes)', fu
     expect(await res.json()).to.deep.include({ error: 'headers_too_large', code: 431 });
   });
 
+  it('answers a mood model that no service serves with 404, not 503', async () => {
+    const error = await ann
+      .api('POST', '/mood/analyze', { text: 'hello', model: 'nobody' })
+      .catch((e: unknown) => e as { status: number; error: string; details?: { field?: string } });
+    expect(error).to.deep.include({ status: 404, error: 'model_not_found' });
+  });
+
   it('answers invalid WebSocket frames with error frames carrying code 400 and the field', async () => {
     const ws = new WebSocket(liveSocketUrl(platform.gateways[0]!.url, ann.tokens!.accessToken));
     const frames: Record<string, unknown>[] = [];

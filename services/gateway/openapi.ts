@@ -145,7 +145,11 @@ export const openApiDocument = {
           {
             text: { type: 'string' },
             texts: { type: 'array', items: { type: 'string' } },
-            model: { type: 'string', description: 'A MoodModel to score with instead of the active one' },
+            model: {
+              type: 'string',
+              description:
+                'A MoodModel to score with instead of the active one (404 model_not_found when no service serves it)',
+            },
           },
           [],
         ),

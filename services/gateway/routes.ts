@@ -7,7 +7,7 @@ import type { AccessClaims } from '../identity/tokens.js';
 import type { AccessTokenVerifier } from '../identity/verifier.js';
 import { ApiError, validationFailed } from '../kit/api-error.js';
 import { callRpc } from '../kit/rpc.js';
-import { analyzeSubjectOf } from '../mood/analyze.js';
+import { analyzeTargetOf, modelNotServed } from '../mood/analyze.js';
 import { bearerToken } from './bearer.js';
 import { queryText } from './query.js';
 import { classOf, type RateLimiter } from './rate-limit.js';
@@ -98,7 +98,9 @@ export function apiRoutes(deps: RouteDeps): Router {
 
   // Mood (the mood service scores; the gateway only checks who asks).
   router.post('/mood/analyze', auth, async (req, res) => {
-    res.json(await callRpc(nc, analyzeSubjectOf(req.body), req.body ?? {}));
+    const { subject, model } = analyzeTargetOf(req.body);
+    const noResponders = model === undefined ? undefined : () => modelNotServed(model);
+    res.json(await callRpc(nc, subject, req.body ?? {}, undefined, { noResponders }));
   });
 
   // Rooms (room actors for writes, chat service for reads).

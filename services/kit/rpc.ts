@@ -1,4 +1,4 @@
-import type { NatsConnection, Subscription } from '@nats-io/transport-node';
+import { NoRespondersError, type NatsConnection, type Subscription } from '@nats-io/transport-node';
 import { ApiError } from './api-error.js';
 import type { Logger } from './log.js';
 import { isTransient, unavailable } from './transient.js';
@@ -52,12 +52,17 @@ export function serveRpc(
   });
 }
 
-/** Calls a service; its ApiError is thrown as such; no answer is a 503 `unavailable`. */
+/**
+ * Calls a service; its ApiError is thrown as such; no answer is a 503
+ * `unavailable`, unless the caller says what it means that nobody serves the
+ * subject at all (`noResponders`: e.g. a MoodModel that no service runs).
+ */
 export async function callRpc<T>(
   nc: NatsConnection,
   subject: string,
   body: unknown,
   timeoutMs = 5000,
+  options: { noResponders?: () => ApiError } = {},
 ): Promise<T> {
   const h = traceHeaders();
   let data: Uint8Array;
@@ -67,7 +72,9 @@ export async function callRpc<T>(
       headers: h,
     });
     data = msg.data;
-  } catch {
+  } catch (err) {
+    if (options.noResponders && err instanceof Error && err.cause instanceof NoRespondersError)
+      throw options.noResponders();
     throw new ApiError('unavailable', 503, `the service behind ${subject} did not answer`);
   }
   const reply = JSON.parse(decoder.decode(data)) as Reply;

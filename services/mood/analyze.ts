@@ -1,4 +1,4 @@
-import { validationFailed } from '../kit/api-error.js';
+import { ApiError, validationFailed } from '../kit/api-error.js';
 import { jsonObject } from '../kit/json-object.js';
 import { moodSubjects } from './subjects.js';
 
@@ -26,10 +26,16 @@ export function parseAnalyzeRequest(raw: unknown): string[] {
 const modelName = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
 
 /** Where an analyze request goes: one named MoodModel's service, or the platform's active model. */
-export function analyzeSubjectOf(raw: unknown): string {
+export function analyzeTargetOf(raw: unknown): { subject: string; model?: string } {
   const model = typeof raw === 'object' && raw !== null ? (raw as { model?: unknown }).model : undefined;
-  if (model === undefined) return moodSubjects.analyze;
+  if (model === undefined) return { subject: moodSubjects.analyze };
   if (typeof model !== 'string' || !modelName.test(model))
     throw validationFailed('model must be the name of a MoodModel', { field: 'model' });
-  return moodSubjects.analyzeWith(model);
+  return { subject: moodSubjects.analyzeWith(model), model };
 }
+
+/** A named model that no mood service serves: not published (or its Deployment has no replica yet). */
+export const modelNotServed = (model: string) =>
+  new ApiError('model_not_found', 404, `no mood service serves MoodModel ${model}; is it published?`, {
+    field: 'model',
+  });
